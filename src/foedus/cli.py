@@ -1,0 +1,140 @@
+"""The ``foedus`` command line: thin commands over the library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import render, states
+from .compare import compare as compare_treaties
+from .corpus.loader import bundled
+from .engine import assess as assess_event
+from .errors import FoedusError
+from .model import Act
+
+app = typer.Typer(
+    help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+console = Console()
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FoedusError(f"bad date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _emit(doc: dict) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def assess(
+    target: Annotated[str, typer.Option(help="The attacked state: name, ISO3, COW number or abbreviation.")],
+    attacker: Annotated[list[str], typer.Option(help="An attacking state (repeat for several).")] = [],  # noqa: B006
+    on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default: today).")] = None,
+    place: Annotated[str | None, typer.Option(help="Where the attack lands (see `foedus places`).")] = None,
+    act: Annotated[Act, typer.Option(help="The kind of act.")] = Act.ARMED_ATTACK,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Who must help whom if TARGET is attacked.
+
+    Example: foedus assess --target PRK --attacker KOR --on 2025-03-01
+    """
+    result = assess_event(target, attacker, _day(on), place, act)
+    if as_json:
+        _emit(result.as_json())
+    else:
+        console.print(render.assessment(result))
+
+
+@app.command()
+def treaties(
+    party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
+    on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List treaties.
+
+    Example: foedus treaties --party PRK --on 2025-01-01
+    """
+    pid = states.state_id(party) if party else None
+    items = bundled().select(party=pid, on=_day(on))
+    if as_json:
+        _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
+                             "ended": str(t.ended) if t.ended else None} for t in items]})
+    else:
+        console.print(render.treaties(items))
+
+
+@app.command()
+def show(
+    treaty_id: Annotated[str, typer.Argument(help="A treaty id, e.g. rus-prk-2024.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the coding as JSON.")] = False,
+) -> None:
+    """Show one treaty with its coding and articles.
+
+    Example: foedus show rus-prk-2024
+    """
+    t = bundled().get(treaty_id)
+    if as_json:
+        _emit(t.model_dump(mode="json"))
+    else:
+        console.print(render.treaty(t))
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="First treaty id.")],
+    b: Annotated[str, typer.Argument(help="Second treaty id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Compare two treaties obligation by obligation, with a word diff of the texts.
+
+    Example: foedus compare rus-prk-2024 sun-prk-1961
+    """
+    c = compare_treaties(a, b)
+    if as_json:
+        _emit(c.as_json())
+    else:
+        console.print(render.comparison(c))
+
+
+@app.command()
+def strength() -> None:
+    """Print the strength rubric used for every obligation.
+
+    Example: foedus strength
+    """
+    console.print(render.rubric())
+
+
+@app.command()
+def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None:
+    """Resolve a state name or code.
+
+    Example: foedus state DPRK
+    """
+    s = states.resolve(query)
+    _emit({"id": s.id, "cow": s.cow, "cowc": s.cowc, "name": s.name,
+           "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in s.membership]})
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line and exit code 1."""
+    try:
+        app()
+    except FoedusError as exc:
+        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False)
+        sys.exit(1)

@@ -1,0 +1,142 @@
+"""Load and validate treaty files, reporting errors as ``file:line: field: message``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .. import states
+from ..errors import CorpusError, UnknownStateError, UnknownTreatyError
+from ..model import Treaty
+
+
+def bundled_dir() -> Path:
+    """The folder holding the bundled treaty files."""
+    return Path(str(resources.files("foedus").joinpath("corpus/treaties")))
+
+
+def _node_at(node: yaml.Node, loc: tuple) -> yaml.Node:
+    """The deepest YAML node reachable along a pydantic error location."""
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            nxt = node.value[key]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+    return node
+
+
+def _state_ids(treaty: Treaty) -> Iterator[tuple[tuple, str]]:
+    """Every state id a treaty names, with its location in the file."""
+    for i, m in enumerate(treaty.parties):
+        yield ("parties", i, "state"), m.state
+    for i, s in enumerate(treaty.suspensions):
+        for j, who in enumerate(s.between):
+            yield ("suspensions", i, "between", j), who
+    for i, c in enumerate(treaty.caveats):
+        yield ("caveats", i, "state"), c.state
+    for i, ob in enumerate(treaty.obligations):
+        for j, c in enumerate(ob.conditions):
+            for k, who in enumerate(c.states):
+                yield ("obligations", i, "conditions", j, "states", k), who
+
+
+def load_treaty_file(path: Path) -> Treaty:
+    """Parse and validate one treaty file; raise :class:`CorpusError` naming file, line and field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise CorpusError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}:1: a treaty file must be a mapping of fields")
+    try:
+        treaty = Treaty.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        line = _node_at(root, loc).start_mark.line + 1
+        field = ".".join(str(p) for p in loc) or "(treaty)"
+        raise CorpusError(f"{path}:{line}: {field}: {err['msg']}") from None
+    if treaty.id != path.stem:
+        raise CorpusError(f"{path}:1: id: {treaty.id!r} does not match the file name {path.stem!r}")
+    for loc, sid in _state_ids(treaty):
+        try:
+            canonical = states.state_id(sid)
+        except UnknownStateError as exc:
+            canonical = f"unknown ({exc})"
+        if canonical != sid:
+            line = _node_at(root, loc).start_mark.line + 1
+            field = ".".join(str(p) for p in loc)
+            raise CorpusError(f"{path}:{line}: {field}: {sid!r} is not a canonical state id (resolves to {canonical})")
+    return treaty
+
+
+class Corpus:
+    """A set of treaties, queryable by id, party and date."""
+
+    def __init__(self, treaties: Iterable[Treaty]):
+        self.treaties: dict[str, Treaty] = {}
+        for t in treaties:
+            if t.id in self.treaties:
+                raise CorpusError(f"duplicate treaty id: {t.id}")
+            self.treaties[t.id] = t
+
+    def __iter__(self) -> Iterator[Treaty]:
+        return iter(self.treaties.values())
+
+    def __len__(self) -> int:
+        return len(self.treaties)
+
+    def get(self, treaty_id: str) -> Treaty:
+        """The treaty with this id, or an error suggesting close ids."""
+        if treaty_id in self.treaties:
+            return self.treaties[treaty_id]
+        close = difflib.get_close_matches(treaty_id, list(self.treaties), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `foedus treaties` lists them"
+        raise UnknownTreatyError(f"unknown treaty: {treaty_id!r}{hint}")
+
+    def select(self, party: str | None = None, on: date | None = None, source: str | None = None) -> list[Treaty]:
+        """Treaties, optionally with ``party`` a member (on ``on``, if given) and in force on ``on``."""
+        out = []
+        for t in self:
+            if source and t.origin != source:
+                continue
+            if on is not None and not t.interval.contains(on):
+                continue
+            if party is not None:
+                members = t.members_on(on) if on is not None else {m.state for m in t.parties}
+                if party not in members:
+                    continue
+            out.append(t)
+        return sorted(out, key=lambda t: (t.in_force, t.id))
+
+
+def load_corpus(paths: Iterable[Path] = ()) -> Corpus:
+    """The bundled treaties plus any extra files or folders of treaty files."""
+    files = sorted(bundled_dir().glob("*.yaml"))
+    for p in paths:
+        files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+    return Corpus(load_treaty_file(f) for f in files)
+
+
+@cache
+def bundled() -> Corpus:
+    """The bundled corpus, loaded once per process."""
+    return load_corpus()

@@ -1,0 +1,82 @@
+"""Places: region tags for states' home territory and a small gazetteer of named places.
+
+Scope clauses in treaties match on a place's kind and region tags, so the tags here are
+the vocabulary of ``Scope`` (see docs/coding-treaties.md).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from countrycode import countrycode as cc
+
+from . import states
+from .errors import UnknownPlaceError
+from .model import Place, PlaceKind
+
+
+@cache
+def _data() -> dict:
+    text = resources.files("foedus").joinpath("data/places.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def regions_of(sid: str) -> tuple[str, ...]:
+    """Region tags of a state's home territory: its continent plus the listed extras."""
+    tags: list[str] = []
+    continent = cc(sid, origin="iso3c", destination="continent") if len(sid) == 3 else None
+    if continent is None:
+        st = states.resolve(sid)
+        if st.cow is not None:
+            continent = cc(st.cow, origin="cown", destination="continent")
+    if continent:
+        tags.append(continent.lower())
+    tags.extend(_data()["state_regions"].get(sid, []))
+    return tuple(dict.fromkeys(tags))
+
+
+def home(sid: str) -> Place:
+    """The metropolitan territory of a state."""
+    return Place(
+        name=f"{states.name(sid)} (home territory)",
+        state=sid,
+        kind=PlaceKind.TERRITORY,
+        regions=regions_of(sid),
+    )
+
+
+def gazetteer() -> list[dict]:
+    """The named places, as stored."""
+    return list(_data()["places"])
+
+
+def _place_for(entry: dict, target: str) -> Place:
+    """The place an attack on ``target`` at a gazetteer entry hits."""
+    owner = entry["state"] or target
+    admin = entry.get("administered_by") or owner
+    common = {"regions": tuple(entry["regions"]), "note": entry.get("note", "")}
+    if target == owner:
+        return Place(name=entry["name"], state=owner, kind=PlaceKind(entry["kind"]), administered_by=admin, **common)
+    if target == admin:  # held by the target, but another state's territory in law
+        return Place(name=entry["name"], state=target, kind=PlaceKind(entry["kind"]), disputed=True, **common)
+    # the target's forces stationed in another state's territory
+    return Place(
+        name=f"{states.name(target)} forces at {entry['name']}",
+        state=target,
+        kind=PlaceKind.FORCES,
+        administered_by=admin,
+        **common,
+    )
+
+
+def lookup(query: str, target: str) -> Place:
+    """A named place as hit in an attack on ``target``: its territory, or its forces there."""
+    q = query.strip().lower()
+    for entry in gazetteer():
+        names = [entry["name"], *entry.get("aliases", [])]
+        if q in (n.lower() for n in names):
+            return _place_for(entry, target)
+    known = ", ".join(sorted(e["name"] for e in gazetteer()))
+    raise UnknownPlaceError(f"unknown place: {query!r} (known places: {known})")

@@ -1,0 +1,139 @@
+"""Rich renderings of assessments, treaties and comparisons for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from . import states
+from .compare import FIELDS, Comparison, describe
+from .engine import Assessment
+from .model import Status, Treaty
+from .strength import RUBRIC, strength
+
+_STYLE = {
+    Status.OBLIGATED: "bold green",
+    Status.CONDITIONAL: "yellow",
+    Status.NOT_TRIGGERED: "dim",
+    Status.NOT_IN_FORCE: "dim italic",
+}
+
+
+def assessment(a: Assessment) -> Group:
+    """The findings as a table, then each obligated or conditional article quoted."""
+    e = a.event
+    attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
+    title = f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}"
+    table = Table(title=title, expand=True)
+    for col in ("#", "obligor", "owes", "treaty", "art.", "kind", "status", "strength"):
+        table.add_column(col, overflow="fold")
+    why = Table.grid(padding=(0, 1))
+    for i, f in enumerate(a.findings, start=1):
+        table.add_row(
+            str(i),
+            states.name(f.obligor),
+            states.name(f.beneficiary),
+            f.treaty,
+            f.article or "—",
+            f.kind.value,
+            Text(f.status.value, style=_STYLE[f.status]),
+            f.strength.label,
+        )
+        why.add_row(f"{i}.", "; ".join(f.reasons))
+    parts: list = [table, why] if a.findings else [table]
+    if not a.findings:
+        parts.append(Text("No treaty in the corpus binds any state to either side of this event."))
+    quoted: set[tuple[str, str | None]] = set()
+    for f in a.findings:
+        if f.status in (Status.OBLIGATED, Status.CONDITIONAL) and f.text and (f.treaty, f.article) not in quoted:
+            quoted.add((f.treaty, f.article))
+            parts.append(Panel(f.text, title=f"{f.treaty_name}, Article {f.article}", title_align="left"))
+    parts.extend(Text(f"note: {n}", style="dim") for n in a.notes)
+    return Group(*parts)
+
+
+def treaties(items: list[Treaty]) -> Table:
+    """A list of treaties."""
+    table = Table(show_lines=False)
+    for col in ("id", "name", "in force", "ended", "parties", "strongest"):
+        table.add_column(col, overflow="fold")
+    for t in items:
+        top = max((strength(o) for o in t.obligations), default=None)
+        table.add_row(
+            t.id,
+            t.short_name or t.name,
+            str(t.in_force),
+            str(t.ended or ""),
+            str(len({m.state for m in t.parties})),
+            top.label if top is not None else "",
+        )
+    return table
+
+
+def treaty(t: Treaty) -> Group:
+    """One treaty: dates, parties, obligations and articles."""
+    head = Table.grid(padding=(0, 2))
+    head.add_row("id", t.id)
+    head.add_row("name", t.name)
+    head.add_row("signed", str(t.signed or "unknown"))
+    head.add_row("in force", f"{t.in_force} – {t.ended or 'today'}" + (f" ({t.how_ended})" if t.how_ended else ""))
+    if t.atop_id is not None:
+        head.add_row("ATOP id", str(t.atop_id))
+    members = Table(title="parties", show_edge=False)
+    for col in ("state", "from", "to", "note"):
+        members.add_column(col)
+    for m in t.parties:
+        members.add_row(states.name(m.state), str(m.start), str(m.end or ""), m.how_ended or m.note)
+    obs = Table(title="obligations", show_lines=True)
+    for col in ("id", "kind", *FIELDS):
+        obs.add_column(col, overflow="fold")
+    for o in t.obligations:
+        d = describe(t, o)
+        obs.add_row(o.id, o.kind.value, *(d[f] for f in FIELDS))
+    parts: list = [head, members, obs]
+    for s in t.suspensions:
+        parts.append(Text(f"suspended between {' and '.join(s.between)} from {s.start}: {s.note}"))
+    for a in t.articles:
+        parts.append(Panel(a.text, title=f"Article {a.number} ({a.verified})", title_align="left"))
+    for src in t.sources:
+        parts.append(Text(f"source: {src.citation}" + (f" <{src.url}>" if src.url else ""), style="dim"))
+    return Group(*parts)
+
+
+def comparison(c: Comparison) -> Group:
+    """Two treaties side by side, with word diffs of the article texts."""
+    table = Table(title=f"{c.a.id}  vs  {c.b.id}", show_lines=True, expand=True)
+    table.add_column("obligation")
+    table.add_column(c.a.short_name or c.a.id, overflow="fold")
+    table.add_column(c.b.short_name or c.b.id, overflow="fold")
+    table.add_row("in force", f"{c.a.in_force} – {c.a.ended or 'today'}", f"{c.b.in_force} – {c.b.ended or 'today'}")
+    parts: list = [table]
+    for r in c.rows:
+        for f in FIELDS:
+            table.add_row(
+                f"{r.kind.value}: {f}",
+                r.a[f] if r.a else "—",
+                r.b[f] if r.b else "—",
+            )
+        if r.diff is not None:
+            diff = Text()
+            for op, words in r.diff:
+                style = {"=": "", "-": "red strike", "+": "green"}[op]
+                diff.append(("" if op == "=" else op) + words + " ", style=style)
+            parts.append(Panel(diff, title=f"{r.kind.value}: text diff ({c.a.id} → {c.b.id})", title_align="left"))
+    winner = c.stronger()
+    parts.append(Text("Strongest promises are equal in class." if winner is None
+                      else f"The stronger promise is in {winner}."))
+    return Group(*parts)
+
+
+def rubric() -> Table:
+    """The strength rubric."""
+    table = Table(title="strength rubric")
+    for col in ("class", "meaning", "how it is decided"):
+        table.add_column(col, overflow="fold")
+    for s, meaning, rule in RUBRIC:
+        table.add_row(s.label, meaning, rule)
+    return table

@@ -1,0 +1,23 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory, monkeypatch):
+    """Each test gets an empty user data directory, so no test sees a user's downloads."""
+    monkeypatch.setenv("FOEDUS_DATA_DIR", str(tmp_path_factory.mktemp("foedus-data")))
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real datasets beside the repository; tests that need them skip without them."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real datasets not found at {SHARED_DATA} (present in CI, absent in a user's clone)")
+    return SHARED_DATA
