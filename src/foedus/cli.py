@@ -72,8 +72,7 @@ def treaties(
     pid = states.state_id(party) if party else None
     items = bundled().select(party=pid, on=_day(on))
     if as_json:
-        _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
-                             "ended": str(t.ended) if t.ended else None} for t in items]})
+        _emit({"treaties": [t.summary() for t in items]})
     else:
         console.print(render.treaties(items))
 
@@ -126,9 +125,7 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
 
     Example: foedus state DPRK
     """
-    s = states.resolve(query)
-    _emit({"id": s.id, "cow": s.cow, "cowc": s.cowc, "name": s.name,
-           "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in s.membership]})
+    _emit(states.resolve(query).as_json())
 
 
 def main() -> None:
@@ -138,3 +135,9 @@ def main() -> None:
     except FoedusError as exc:
         Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False)
         sys.exit(1)
+
+
+from . import cli_web  # noqa: E402  (its commands reuse the helpers above)
+
+app.command()(cli_web.serve)
+app.command()(cli_web.network)

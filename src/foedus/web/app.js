@@ -1,0 +1,323 @@
+// foedus page: plain JavaScript and SVG over the JSON API (no libraries, works offline).
+"use strict";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const $ = (sel) => document.querySelector(sel);
+const names = new Map(); // state id -> display name, filled from every network fetched
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svgEl(tag, attrs = {}) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function showError(message) {
+  const box = $("#error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+// Every call goes through here: a 4xx/5xx becomes one readable line in the error banner.
+async function api(path, options) {
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (err) {
+    throw new Error(`the server did not answer (${err.message})`);
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || body.detail || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+const nameOf = (id) => names.get(id) || id;
+const today = () => new Date().toISOString().slice(0, 10);
+
+// ---- the network graph -------------------------------------------------------------
+
+function drawNetwork(svg, net, onSelect) {
+  svg.replaceChildren();
+  for (const n of net.nodes) names.set(n.id, n.name);
+  const pos = new Map(net.nodes.map((n) => [n.id, n]));
+  const edges = svgEl("g", { class: "edges" });
+  for (const e of net.edges) {
+    const a = pos.get(e.source), b = pos.get(e.target);
+    const line = svgEl("line", {
+      x1: a.x, y1: a.y, x2: b.x, y2: b.y,
+      class: `edge rank-${e.rank}`, "data-source": e.source, "data-target": e.target,
+    });
+    const title = svgEl("title");
+    title.textContent = `${a.name} – ${b.name}: ${e.strength} (${e.treaties.join(", ")})`;
+    line.appendChild(title);
+    edges.appendChild(line);
+  }
+  const nodes = svgEl("g", { class: "nodes" });
+  for (const n of net.nodes) {
+    const g = svgEl("g", { class: "node", "data-id": n.id, tabindex: "0", transform: `translate(${n.x} ${n.y})` });
+    g.appendChild(svgEl("circle", { r: 0.025 + 0.004 * Math.min(n.degree, 10) }));
+    const label = svgEl("text", { y: -0.05 });
+    label.textContent = n.name;
+    g.appendChild(label);
+    if (onSelect) {
+      g.addEventListener("click", () => onSelect(n, net));
+      g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") onSelect(n, net); });
+    }
+    nodes.appendChild(g);
+  }
+  svg.append(edges, nodes);
+}
+
+function selectNode(node, net) {
+  $("#net-detail-title").textContent = `${node.name} (${node.id})`;
+  const list = $("#net-detail");
+  list.replaceChildren();
+  for (const e of net.edges.filter((x) => x.source === node.id || x.target === node.id)) {
+    for (const o of e.obligations.filter((x) => x.obligor === node.id)) {
+      const art = o.article ? `Art. ${o.article}` : "no article";
+      list.appendChild(el("li", {}, `owes ${nameOf(o.beneficiary)}: ${o.kind}, ${o.strength} (${o.treaty}, ${art})`));
+    }
+  }
+  if (!list.children.length) list.appendChild(el("li", {}, "owes nothing to anyone on this date"));
+  for (const g of document.querySelectorAll("#net-svg .node")) g.classList.toggle("selected", g.dataset.id === node.id);
+}
+
+async function loadNetwork(day) {
+  try {
+    const net = await api(`/api/network?on=${encodeURIComponent(day)}`);
+    showError("");
+    drawNetwork($("#net-svg"), net, selectNode);
+    $("#net-summary").textContent = `${net.on}: ${net.nodes.length} states, ${net.edges.length} bound pairs`;
+    const slider = $("#net-year");
+    [slider.min, slider.max] = net.years;
+    return net;
+  } catch (err) {
+    showError(err.message);
+    return null;
+  }
+}
+
+function initNetwork() {
+  const slider = $("#net-year"), picker = $("#net-date");
+  const thisYear = new Date().getFullYear();
+  slider.max = thisYear;
+  slider.value = thisYear;
+  picker.value = today();
+  let timer;
+  slider.addEventListener("input", () => {
+    const y = Number(slider.value);
+    picker.value = y === thisYear ? today() : `${String(y).padStart(4, "0")}-07-01`;
+    clearTimeout(timer);
+    timer = setTimeout(() => loadNetwork(picker.value), 120);
+  });
+  picker.addEventListener("change", () => {
+    if (!picker.value) return showError("bad date: use the date picker (YYYY-MM-DD)");
+    slider.value = picker.value.slice(0, 4);
+    loadNetwork(picker.value);
+  });
+  loadNetwork(picker.value);
+}
+
+async function initLegend() {
+  try {
+    const { rubric } = await api("/api/strength");
+    const legend = $("#legend");
+    for (const r of rubric) {
+      const li = el("li");
+      const swatch = svgEl("svg", { width: 36, height: 10 });
+      swatch.appendChild(svgEl("line", { x1: 0, y1: 5, x2: 36, y2: 5, class: `edge rank-${r.rank}` }));
+      li.append(swatch, ` ${r.class}: ${r.meaning}`);
+      legend.appendChild(li);
+    }
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+// ---- scenarios ---------------------------------------------------------------------
+
+const JOINING = new Set(["defense", "offense"]);
+
+// Round 1 from an assessment: obligors owing military help under an obligation in force and triggered.
+function roundsFromAssessment(doc) {
+  const helpers = new Map();
+  for (const f of doc.findings) {
+    if (f.status === "obligated" && JOINING.has(f.kind) && !helpers.has(f.obligor)) helpers.set(f.obligor, f);
+  }
+  return [{ round: 1, side: doc.event.target, states: [...helpers.keys()] }];
+}
+
+function showArticle(f) {
+  $("#article").hidden = false;
+  $("#article-title").textContent = `${f.treaty_name}, Article ${f.article ?? "(none)"}`;
+  $("#article-text").textContent = f.text || "The article's text is not quoted in the corpus.";
+  $("#article-reasons").textContent = `${nameOf(f.obligor)} → ${nameOf(f.beneficiary)}: ${f.status}. ${f.reasons.join("; ")}`;
+}
+
+function highlight(svg, doc, rounds, upTo) {
+  const cls = new Map([[doc.event.target, "target"], ...doc.event.attackers.map((a) => [a, "attacker"])]);
+  rounds.filter((r) => r.round <= upTo).forEach((r) => r.states.forEach((s) => cls.set(s, "obligated")));
+  for (const g of svg.querySelectorAll(".node")) {
+    g.classList.remove("target", "attacker", "obligated");
+    if (cls.has(g.dataset.id)) g.classList.add(cls.get(g.dataset.id));
+  }
+}
+
+function renderRounds(doc, rounds, svg) {
+  const box = $("#rounds");
+  box.replaceChildren();
+  rounds.forEach((r) => {
+    const div = el("div", { class: "round", "data-round": r.round });
+    const button = el("button", { type: "button" }, `Round ${r.round}`);
+    button.addEventListener("click", () => highlight(svg, doc, rounds, r.round));
+    div.appendChild(button);
+    div.append(` obligated to help ${nameOf(r.side)}: `);
+    if (!r.states.length) div.append("no one");
+    for (const s of r.states) div.appendChild(el("span", { class: "state obligated", "data-id": s }, nameOf(s)));
+    box.appendChild(div);
+  });
+  highlight(svg, doc, rounds, rounds.length);
+}
+
+function renderFindings(doc) {
+  const body = $("#findings tbody");
+  body.replaceChildren();
+  for (const f of doc.findings) {
+    const tr = el("tr", { class: `status-${f.status}` });
+    tr.append(el("td", {}, nameOf(f.obligor)), el("td", {}, nameOf(f.beneficiary)), el("td", {}, f.treaty_name));
+    const td = el("td");
+    const link = el("button", { type: "button", class: "article-link", "data-treaty": f.treaty, "data-article": f.article ?? "" },
+      f.article ? `Art. ${f.article}` : "—");
+    link.addEventListener("click", () => showArticle(f));
+    td.appendChild(link);
+    tr.append(td, el("td", {}, f.kind), el("td", {}, f.status), el("td", {}, f.strength));
+    tr.title = f.reasons.join("; ");
+    body.appendChild(tr);
+  }
+  if (!doc.findings.length) {
+    body.appendChild(el("tr", {}, "")).appendChild(el("td", { colspan: 7 }, "No treaty in the corpus binds any state to either side of this event."));
+  }
+  const notes = $("#notes");
+  notes.replaceChildren(...doc.notes.map((n) => el("li", {}, n)));
+  $("#scenario-sources").textContent = doc.meta.sources.length
+    ? "Sources: " + doc.meta.sources.map((s) => `${s.treaty}: ${s.citation}`).join(" · ") : "";
+}
+
+async function runScenario(ev) {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  const body = { target: form.get("target").trim(), act: form.get("act") };
+  const attacker = form.get("attacker").trim();
+  if (attacker) body.attackers = attacker.split(",").map((s) => s.trim()).filter(Boolean);
+  if (form.get("place")) body.place = form.get("place");
+  if (form.get("on")) body.on = form.get("on");
+  try {
+    const doc = await api("/api/assess", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    const net = await api(`/api/network?on=${doc.event.on}`);
+    showError("");
+    const svg = $("#scenario-svg");
+    drawNetwork(svg, net, null);
+    for (const id of [doc.event.target, ...doc.event.attackers]) if (!names.has(id)) names.set(id, (await api(`/api/states/${id}`)).name);
+    const attackers = doc.event.attackers.map(nameOf).join(", ") || "an unnamed attacker";
+    $("#scenario-title").textContent = `${doc.event.act} on ${nameOf(doc.event.target)} by ${attackers}: ${doc.event.place.name}, ${doc.event.on}`;
+    $("#article").hidden = true;
+    renderRounds(doc, roundsFromAssessment(doc), svg);
+    renderFindings(doc);
+    $("#scenario-result").hidden = false;
+  } catch (err) {
+    showError(err.message);
+    $("#scenario-result").hidden = true;
+  }
+}
+
+async function initScenario() {
+  $("#scenario-form").addEventListener("submit", runScenario);
+  $("#scenario-form").elements.on.value = today();
+  try {
+    const { places } = await api("/api/places");
+    const select = $("#scenario-form").elements.place;
+    for (const p of places) select.appendChild(el("option", { value: p.name }, p.name));
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+// ---- treaty comparison -------------------------------------------------------------
+
+async function runCompare(ev) {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  try {
+    const c = await api(`/api/compare?a=${encodeURIComponent(form.get("a"))}&b=${encodeURIComponent(form.get("b"))}`);
+    showError("");
+    $("#compare-a").textContent = c.a.name;
+    $("#compare-b").textContent = c.b.name;
+    $("#compare-verdict").textContent = c.stronger ? `The stronger promise is in ${c.stronger}.` : "Strongest promises are equal in class.";
+    const body = $("#compare-table tbody");
+    body.replaceChildren();
+    const diffs = $("#compare-diffs");
+    diffs.replaceChildren();
+    for (const r of c.rows) {
+      const fields = Object.keys(r.a || r.b);
+      for (const f of fields) {
+        const tr = el("tr");
+        tr.append(el("th", {}, `${r.kind}: ${f}`), el("td", {}, r.a ? r.a[f] : "—"), el("td", {}, r.b ? r.b[f] : "—"));
+        body.appendChild(tr);
+      }
+      const block = el("div", { class: "diff", "data-kind": r.kind });
+      block.appendChild(el("h3", {}, `${r.kind}: article text`));
+      if (r.diff) {
+        const p = el("p");
+        for (const d of r.diff) p.append(el(d.op === "-" ? "del" : d.op === "+" ? "ins" : "span", {}, d.text), " ");
+        block.appendChild(p);
+      } else {
+        const side = el("div", { class: "side" });
+        side.append(el("blockquote", {}, r.text_a || "(no text)"), el("blockquote", {}, r.text_b || "(no text)"));
+        block.appendChild(side);
+      }
+      diffs.appendChild(block);
+    }
+    $("#compare-result").hidden = false;
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function initCompare() {
+  $("#compare-form").addEventListener("submit", runCompare);
+  try {
+    const { treaties } = await api("/api/treaties");
+    const [a, b] = [$("#compare-form").elements.a, $("#compare-form").elements.b];
+    for (const t of treaties) {
+      a.appendChild(el("option", { value: t.id }, `${t.name} (${t.in_force})`));
+      b.appendChild(el("option", { value: t.id }, `${t.name} (${t.in_force})`));
+    }
+    if (treaties.length > 1) b.selectedIndex = 1;
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+// ---- views -------------------------------------------------------------------------
+
+function showView(name) {
+  for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== `view-${name}`;
+  for (const b of document.querySelectorAll("nav button")) b.classList.toggle("active", b.dataset.view === name);
+  showError("");
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => showView(b.dataset.view));
+  initLegend();
+  initNetwork();
+  initScenario();
+  initCompare();
+});
