@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
@@ -193,6 +194,11 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
         return {"rubric": [{"class": s.label, "rank": int(s), "meaning": m, "rule": r} for s, m, r in RUBRIC],
                 "meta": _meta(corpus, ())}
 
-    web = resources.files("foedus").joinpath("web")
-    app.mount("/", StaticFiles(directory=str(web), html=True), name="web")
+    web = Path(str(resources.files("foedus").joinpath("web")))
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(web / "index.html")
+
+    app.mount("/static", StaticFiles(directory=web), name="static")
     return app

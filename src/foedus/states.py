@@ -117,7 +117,7 @@ def resolve(query: str | int) -> State:
     text = str(query).strip()
     if not text:
         raise UnknownStateError("empty state name")
-    if text.isdigit():
+    if text.isdecimal():  # int() reads these; isdigit() also admits "²", which it cannot
         return _from_cow(int(text))
     up = text.upper()
     if len(text) == 3 and up in _iso_set():

@@ -1,0 +1,68 @@
+"""The alliance network on a date, from the real corpus."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from foedus.corpus.loader import bundled
+from foedus.model import Strength
+from foedus.network import alliance_graph, network, year_range
+
+
+def test_russia_north_korea_edge_appears_on_entry_into_force():
+    treaty = bundled().get("rus-prk-2024")
+    before = alliance_graph(treaty.in_force - timedelta(days=1))
+    after = alliance_graph(treaty.in_force)
+    assert not before.has_edge("RUS", "PRK")
+    edge = after.edges["RUS", "PRK"]
+    assert edge["strength"] is Strength.AUTO
+    owed = {(o["obligor"], o["beneficiary"], o["obligation"]) for o in edge["obligations"]}
+    assert {("RUS", "PRK", "art4-defense"), ("PRK", "RUS", "art4-defense")} <= owed
+
+
+def test_json_document_names_states_and_strengths():
+    doc = network(date(2025, 3, 1)).as_json()
+    nodes = {n["id"]: n for n in doc["nodes"]}
+    assert nodes["RUS"]["name"] == "Russia" and nodes["PRK"]["name"] == "North Korea"
+    edge = next(e for e in doc["edges"] if {e["source"], e["target"]} == {"PRK", "RUS"})
+    assert (edge["strength"], edge["rank"]) == ("A-AUTO", 4)
+    assert "rus-prk-2024" in edge["treaties"]
+
+
+def test_slider_starts_in_1945_with_the_curated_corpus():
+    first, last = year_range(bundled())
+    assert first == min(1945, min(t.in_force.year for t in bundled()))
+    assert last == date.today().year
+
+
+days = st.dates(min_value=date(1816, 1, 1), max_value=date(2030, 12, 31))
+
+
+@settings(max_examples=60, deadline=None)
+@given(days)
+def test_every_edge_is_an_obligation_in_force_between_members(day):
+    corpus = bundled()
+    g = alliance_graph(day, corpus)
+    for a, b, d in g.edges(data=True):
+        assert d["obligations"]
+        assert d["strength"] == max(Strength[o["strength"].split("-")[1]] for o in d["obligations"])
+        for o in d["obligations"]:
+            t = corpus.get(o["treaty"])
+            members = t.members_on(day)
+            assert {o["obligor"], o["beneficiary"]} == {a, b}
+            assert o["obligor"] in members and o["beneficiary"] in members
+            assert t.suspended(a, b, day) is None
+
+
+@settings(max_examples=20, deadline=None)
+@given(days)
+def test_layout_is_deterministic_and_in_the_unit_square(day):
+    first, second = network(day).as_json(), network(day).as_json()
+    assert first == second
+    for n in first["nodes"]:
+        assert -1.0 <= n["x"] <= 1.0 and -1.0 <= n["y"] <= 1.0
+    ids = {n["id"] for n in first["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids and e["source"] < e["target"] for e in first["edges"])
