@@ -222,10 +222,17 @@ async function runScenario(ev) {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
     const net = await api(`/api/network?on=${doc.event.on}`);
+    for (const n of net.nodes) names.set(n.id, n.name);
+    // the attacker and target belong on the drawing even when no treaty binds them on that date
+    const parties = [doc.event.target, ...doc.event.attackers];
+    const missing = parties.filter((id) => !net.nodes.some((n) => n.id === id));
+    for (const [i, id] of missing.entries()) {
+      if (!names.has(id)) names.set(id, (await api(`/api/states/${encodeURIComponent(id)}`)).name);
+      net.nodes.push({ id, name: nameOf(id), x: -0.9 + 0.45 * i, y: 1.07, degree: 0 });
+    }
     showError("");
     const svg = $("#scenario-svg");
     drawNetwork(svg, net, null);
-    for (const id of [doc.event.target, ...doc.event.attackers]) if (!names.has(id)) names.set(id, (await api(`/api/states/${id}`)).name);
     const attackers = doc.event.attackers.map(nameOf).join(", ") || "an unnamed attacker";
     $("#scenario-title").textContent = `${doc.event.act} on ${nameOf(doc.event.target)} by ${attackers}: ${doc.event.place.name}, ${doc.event.on}`;
     $("#article").hidden = true;
