@@ -15,7 +15,7 @@ from .compare import compare as compare_treaties
 from .corpus.loader import bundled
 from .engine import assess as assess_event
 from .errors import FoedusError
-from .model import Act
+from .model import Act, Kind
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -63,14 +63,15 @@ def assess(
 def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
 
-    Example: foedus treaties --party PRK --on 2025-01-01
+    Example: foedus treaties --on 2026-01-01 --kind defense
     """
     pid = states.state_id(party) if party else None
-    items = bundled().select(party=pid, on=_day(on))
+    items = bundled().select(party=pid, on=_day(on), kind=kind)
     if as_json:
         _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
                              "ended": str(t.ended) if t.ended else None} for t in items]})

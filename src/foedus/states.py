@@ -119,6 +119,10 @@ def resolve(query: str | int) -> State:
         raise UnknownStateError("empty state name")
     if text.isdigit():
         return _from_cow(int(text))
+    if len(text) > 3 and text[:3].isalpha() and text[3:].isdigit():  # an id such as "CZE315" or "KOR730"
+        st = _from_cow(int(text[3:]))
+        if st.id == text.upper():
+            return st
     up = text.upper()
     if len(text) == 3 and up in _iso_set():
         return _from_iso(up)
