@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,7 @@ from rich.console import Console
 
 from . import render, states
 from .compare import compare as compare_treaties
-from .corpus.loader import bundled
+from .corpus.loader import bundled, load_treaty_file
 from .engine import assess as assess_event
 from .errors import FoedusError
 from .model import Act, Kind
@@ -113,6 +114,19 @@ def compare(
 
 
 @app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files to check.")],
+) -> None:
+    """Check treaty files against the model; print file:line: field: problem on the first error.
+
+    Example: foedus validate my-treaty.yaml
+    """
+    for path in paths:
+        t = load_treaty_file(path)
+        console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)")
+
+
+@app.command()
 def strength() -> None:
     """Print the strength rubric used for every obligation.
 
@@ -137,5 +151,5 @@ def main() -> None:
     try:
         app()
     except FoedusError as exc:
-        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"foedus: error: {exc}\n")
         sys.exit(1)

@@ -10,7 +10,6 @@ from functools import cache
 from importlib import resources
 
 import yaml
-from countrycode import countrycode as cc
 
 from . import states
 from .errors import UnknownPlaceError
@@ -26,11 +25,7 @@ def _data() -> dict:
 def regions_of(sid: str) -> tuple[str, ...]:
     """Region tags of a state's home territory: its continent plus the listed extras."""
     tags: list[str] = []
-    continent = cc(sid, origin="iso3c", destination="continent") if len(sid) == 3 else None
-    if continent is None:
-        st = states.resolve(sid)
-        if st.cow is not None:
-            continent = cc(st.cow, origin="cown", destination="continent")
+    continent = states.continent(sid)
     if continent:
         tags.append(continent.lower())
     tags.extend(_data()["state_regions"].get(sid, []))
