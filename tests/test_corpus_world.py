@@ -43,17 +43,17 @@ FACTS: dict[str, tuple[date, date | None, dict[str, list[tuple]]]] = {
         "GRC": [(D("1995-03-06"), D("2011-07-01"))],
     }),
     # Albania withdrew 13 Sep 1968; the GDR left on unification (3 Oct 1990); dissolved 1 Jul 1991.
-    "warsaw-1955": (D("1955-06-04"), D("1991-07-01"), {
-        **_same("RUS POL CZE315 HUN ROU BGR", "1955-06-04", "1991-07-01"),
-        "GDR": [(D("1955-06-04"), D("1990-10-03"))],
-        "ALB": [(D("1955-06-04"), D("1968-09-13"))],
+    "warsaw-1955": (D("1955-06-05"), D("1991-07-01"), {
+        **_same("RUS POL CZE315 HUN ROU BGR", "1955-06-05", "1991-07-01"),
+        "GDR": [(D("1955-06-05"), D("1990-10-03"))],
+        "ALB": [(D("1955-06-05"), D("1968-09-13"))],
     }),
     # ATOP 3205 entry dates; Egypt suspended 1979-1989; Syria suspended 2011, readmitted 2023; Yemeni unification.
-    "arab-league-1950": (D("1952-08-22"), None, {
-        "EGY": [(D("1952-08-22"), D("1979-03-31")), (D("1989-05-22"), None)],
-        "SYR": [(D("1952-08-22"), D("2011-11-12")), (D("2023-05-07"), None)],
-        **_same("LBN SAU IRQ JOR", "1952-08-22"),
-        "YAR": [(D("1952-08-22"), D("1990-05-22"))],
+    "arab-league-1950": (D("1952-08-23"), None, {
+        "EGY": [(D("1952-08-23"), D("1979-03-31")), (D("1989-05-22"), None)],
+        "SYR": [(D("1952-08-23"), D("2011-11-12")), (D("2023-05-07"), None)],
+        **_same("LBN SAU IRQ JOR", "1952-08-23"),
+        "YAR": [(D("1952-08-23"), D("1990-05-22"))],
         "MAR": [(D("1961-06-13"), None)],
         "KWT": [(D("1961-08-12"), None)],
         **_same("DZA TUN LBY SDN", "1964-09-11"),
@@ -78,6 +78,14 @@ FACTS: dict[str, tuple[date, date | None, dict[str, list[tuple]]]] = {
     "fra-deu-2019": (D("2020-01-22"), None, _same("FRA DEU", "2020-01-22")),
     "fra-are-2009": (D("2012-04-16"), None, _same("FRA ARE", "2012-04-16")),
     "prc-rus-2001": (D("2002-02-28"), None, _same("CHN RUS", "2002-02-28")),
+    "tur-aze-2010": (D("2011-02-02"), None, _same("TUR AZE", "2011-02-02")),
+    # ATOP 3895 signatories; Mauritania left ECOWAS in 2000; Burkina Faso and Niger on 29 Jan 2025.
+    "ecowas-1981": (D("1986-09-01"), None, {
+        **_same("BEN CIV GMB GHA GIN GNB LBR NGA SEN SLE TGO", "1986-09-01"),
+        "MRT": [(D("1986-09-01"), D("2000-12-26"))],
+        **_same("BFA NER", "1986-09-01", "2025-01-29"),
+    }),
+    "gcc-2000": (D("2000-12-31"), None, _same("BHR KWT OMN QAT SAU ARE", "2000-12-31")),
 }
 
 # Treaties written on the corpus-core branch that are in force on 2026-01-01 with a defence or
@@ -138,6 +146,9 @@ def test_every_quoted_article_says_how_it_was_verified_and_unverified_ones_say_w
         ("arab-league-1950", "SYR", "2024-01-01", True),
         ("arab-league-1950", "YEM", "1990-05-21", False),
         ("arab-league-1950", "YAR", "1990-05-21", True),
+        ("ecowas-1981", "BFA", "2025-01-28", True),
+        ("ecowas-1981", "BFA", "2025-01-29", False),
+        ("ecowas-1981", "MRT", "2001-01-01", False),
     ],
 )
 def test_membership_on_a_day(treaty_id, state, day, member):

@@ -79,6 +79,17 @@ CASES = [
     # France-UAE 2009.
     ("fra-are-binds", "fra-are-2009", "ARE", ["IRN"], "2026-01-01", None, "armed-attack", "FRA", "art4-defense", O),
     ("fra-are-before", "fra-are-2009", "ARE", ["IRN"], "2011-01-01", None, "armed-attack", "FRA", "art4-defense", F),
+    # Turkey-Azerbaijan 2010: assistance after consultations (conditional); not before ratification.
+    ("tur-aze-2010-binds", "tur-aze-2010", "AZE", ["ARM"], "2020-09-27", None, "armed-attack", "TUR", "art2-defense",
+     C),
+    ("tur-aze-2010-before", "tur-aze-2010", "AZE", ["ARM"], "2010-09-01", None, "armed-attack", "TUR",
+     "art2-defense", F),
+    # ECOWAS 1981: on request and by decision of the Authority (conditional); nothing before 1986.
+    ("ecowas-binds", "ecowas-1981", "SEN", ["MLI"], "2026-01-01", None, "armed-attack", "NGA", "art3-defense", C),
+    ("ecowas-before", "ecowas-1981", "GHA", ["TGO"], "1985-01-01", None, "armed-attack", "NGA", "art3-defense", F),
+    # GCC 2000: the 2025 strike on Doha; the 1990 invasion of Kuwait predates it.
+    ("gcc-binds", "gcc-2000", "QAT", ["ISR"], "2025-09-09", None, "armed-attack", "SAU", "defense", O),
+    ("gcc-before", "gcc-2000", "KWT", ["IRQ"], "1990-08-02", None, "invasion", "SAU", "defense", F),
     # China-Russia 2001: consultation only.
     ("prc-rus-consult", "prc-rus-2001", "CHN", ["USA"], "2026-01-01", None, "armed-attack", "RUS",
      "art9-consultation", O),
@@ -134,3 +145,9 @@ def test_albania_owed_nothing_after_withdrawal():
     result = assess("POL", ["GFR"], date(1970, 1, 1))
     obligors = {f.obligor for f in result.findings if f.treaty == "warsaw-1955"}
     assert "ALB" not in obligors and {"RUS", "GDR", "CZE315"} <= obligors
+
+
+def test_states_that_left_ecowas_are_owed_nothing():
+    result = assess("NER", ["MLI"], date(2026, 1, 1))
+    assert not [f for f in result.findings if f.treaty == "ecowas-1981"]
+    assert any("ECOWAS" in n and "withdrawal" in n for n in result.notes)
