@@ -86,13 +86,21 @@ FACTS: dict[str, tuple[date, date | None, dict[str, list[tuple]]]] = {
         **_same("BFA NER", "1986-09-01", "2025-01-29"),
     }),
     "gcc-2000": (D("2000-12-31"), None, _same("BHR KWT OMN QAT SAU ARE", "2000-12-31")),
+    # Manila Pact: in force since 19 Feb 1955; Pakistan left a year after its November 1972 notice.
+    "seato-1954": (D("1955-02-19"), None, {
+        **_same("USA GBR FRA AUS NZL PHL THA", "1955-02-19"),
+        "PAK": [(D("1955-02-19"), D("1973-11-08"))],
+    }),
+    # Ratifications exchanged 3 Mar 1955; US notice of 1 Jan 1979 took effect a year later.
+    "usa-twn-1954": (D("1955-03-03"), D("1980-01-01"), _same("USA TWN", "1955-03-03", "1980-01-01")),
+    "ind-sun-1971": (D("1971-08-09"), D("1993-01-28"), _same("IND RUS", "1971-08-09", "1993-01-28")),
 }
 
 # Treaties written on the corpus-core branch that are in force on 2026-01-01 with a defence or
 # consultation obligation; counted once their files are present.
 CORE_IN_FORCE_2026 = {"rus-prk-2024", "prc-prk-1961", "usa-kor-1953", "usa-jpn-1960", "nato-1949", "anzus-1951",
                       "usa-phl-1951", "csto-1992", "rio-1947"}
-WORLD_ENDED_BY_2026 = {"weu-1954", "warsaw-1955", "prc-sun-1950"}
+WORLD_ENDED_BY_2026 = {"weu-1954", "warsaw-1955", "prc-sun-1950", "usa-twn-1954", "ind-sun-1971"}
 
 
 @pytest.mark.parametrize("treaty_id", sorted(FACTS))
@@ -149,6 +157,9 @@ def test_every_quoted_article_says_how_it_was_verified_and_unverified_ones_say_w
         ("ecowas-1981", "BFA", "2025-01-28", True),
         ("ecowas-1981", "BFA", "2025-01-29", False),
         ("ecowas-1981", "MRT", "2001-01-01", False),
+        ("seato-1954", "PAK", "1973-11-07", True),
+        ("seato-1954", "PAK", "1973-11-08", False),
+        ("seato-1954", "FRA", "2026-01-01", True),
     ],
 )
 def test_membership_on_a_day(treaty_id, state, day, member):

@@ -90,6 +90,28 @@ CASES = [
     # GCC 2000: the 2025 strike on Doha; the 1990 invasion of Kuwait predates it.
     ("gcc-binds", "gcc-2000", "QAT", ["ISR"], "2025-09-09", None, "armed-attack", "SAU", "defense", O),
     ("gcc-before", "gcc-2000", "KWT", ["IRQ"], "1990-08-02", None, "invasion", "SAU", "defense", F),
+    # Manila Pact: still in force; the treaty area excludes Europe; the US owes defence only against communist
+    # aggression (conditional).
+    ("seato-binds", "seato-1954", "THA", ["KHM"], "2026-01-01", None, "armed-attack", "AUS", "art4-1-defense", O),
+    ("seato-us-understanding", "seato-1954", "THA", ["KHM"], "2026-01-01", None, "armed-attack", "USA",
+     "art4-1-defense-usa", C),
+    ("seato-new-caledonia", "seato-1954", "FRA", ["CHN"], "2026-01-01", "New Caledonia", "armed-attack", "NZL",
+     "art4-1-defense", O),
+    ("seato-outside-area", "seato-1954", "GBR", ["RUS"], "2026-01-01", None, "armed-attack", "AUS",
+     "art4-1-defense", N),
+    # US-ROC 1954: Taiwan and the Pescadores, not the offshore islands (1958 shelling of Kinmen).
+    ("us-roc-binds", "usa-twn-1954", "TWN", ["CHN"], "1958-08-23", None, "armed-attack", "USA", "art5-defense", O),
+    ("us-roc-pescadores", "usa-twn-1954", "TWN", ["CHN"], "1958-08-23", "Pescadores", "armed-attack", "USA",
+     "art5-defense", O),
+    ("us-roc-kinmen", "usa-twn-1954", "TWN", ["CHN"], "1958-08-23", "Kinmen", "armed-attack", "USA", "art5-defense",
+     N),
+    ("us-roc-terminated", "usa-twn-1954", "TWN", ["CHN"], "1980-01-01", None, "armed-attack", "USA", "art5-defense",
+     F),
+    # Indo-Soviet 1971: consultation in the 1971 war; nothing in 1965.
+    ("indo-soviet-1971-war", "ind-sun-1971", "IND", ["PAK"], "1971-12-03", None, "armed-attack", "RUS",
+     "art9-consultation", O),
+    ("indo-soviet-1965", "ind-sun-1971", "IND", ["PAK"], "1965-09-01", None, "armed-attack", "RUS",
+     "art9-consultation", F),
     # China-Russia 2001: consultation only.
     ("prc-rus-consult", "prc-rus-2001", "CHN", ["USA"], "2026-01-01", None, "armed-attack", "RUS",
      "art9-consultation", O),
