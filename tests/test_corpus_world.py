@@ -4,6 +4,7 @@ facts kept here (accessions, withdrawals, suspensions), each with where it comes
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -213,3 +214,9 @@ def test_members_are_parties_and_only_while_in_force(treaty_id, day):
         assert m.start >= t.in_force
         if t.ended is not None:
             assert m.end is not None and m.end <= t.ended
+
+
+def test_docs_corpus_lists_every_bundled_treaty():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "corpus.md").read_text(encoding="utf-8")
+    missing = [t.id for t in bundled() if f"`{t.id}`" not in text]
+    assert not missing, f"docs/corpus.md does not list {missing}"
