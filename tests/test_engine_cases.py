@@ -76,11 +76,15 @@ def test_nato_ceuta_is_conditional():
     assert "debated" in reasons(r, "nato-1949", "USA", "ESP")
 
 
-def test_nato_mediterranean_forces_covered_only_after_the_1951_amendment():
-    before = assess("USA", ["RUS"], D("1950-06-01"), "Mediterranean Sea")
-    after = assess("USA", ["RUS"], D("1960-06-01"), "Mediterranean Sea")
-    assert verdict(before, "nato-1949", "GBR", "USA") is Status.NOT_TRIGGERED
-    assert verdict(after, "nato-1949", "GBR", "USA") is Status.OBLIGATED
+@pytest.mark.parametrize(("day", "status"), [
+    ("1950-06-01", Status.NOT_TRIGGERED),
+    ("1952-02-17", Status.NOT_TRIGGERED),
+    ("1952-02-18", Status.OBLIGATED),  # Art. 6 as amended, from Turkey's accession
+    ("1960-06-01", Status.OBLIGATED),
+])
+def test_nato_mediterranean_forces_covered_only_after_the_1951_amendment(day, status):
+    r = assess("USA", ["RUS"], D(day), "Mediterranean Sea")
+    assert verdict(r, "nato-1949", "GBR", "USA") is status
 
 
 @pytest.mark.parametrize(("day", "member"), [
@@ -190,6 +194,13 @@ def test_csto_allies_of_an_aggressor_are_not_obligated():
 def test_mexico_left_the_rio_treaty(day, member):
     r = assess("MEX", ["CHN"], D(day))
     assert (verdict(r, "rio-1947", "BRA", "MEX") is Status.OBLIGATED) is member
+
+
+def test_venezuela_back_in_the_rio_treaty_with_a_caveat():
+    assert verdict(assess("VEN", ["GUY"], D("2016-01-01")), "rio-1947", "BRA", "VEN") is None
+    r = assess("VEN", ["GUY"], D("2020-01-01"))
+    assert verdict(r, "rio-1947", "BRA", "VEN") is Status.OBLIGATED
+    assert "disputed" in reasons(r, "rio-1947", "BRA", "VEN")
 
 
 def test_rio_scope_excludes_forces_outside_the_americas():
