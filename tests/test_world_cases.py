@@ -47,9 +47,9 @@ CASES = [
      "art1-defense", F),
     # Anglo-Portuguese alliance: an attack binds; a mere threat does not.
     ("anglo-portuguese-binds", "gbr-prt-1373", "PRT", ["ESP"], "2026-01-01", None, "armed-attack", "GBR",
-     "windsor-defense", O),
+     "art1386-1-defense", O),
     ("anglo-portuguese-threat", "gbr-prt-1373", "PRT", ["ESP"], "2026-01-01", None, "threat", "GBR",
-     "windsor-defense", N),
+     "art1386-1-defense", N),
     # Russia-Belarus 2024: assistance needs the heads of state's agreement (conditional); not before March 2025.
     ("rus-blr-binds", "rus-blr-2024", "BLR", ["POL"], "2026-01-01", None, "armed-attack", "RUS", "art4-defense", C),
     ("rus-blr-before", "rus-blr-2024", "BLR", ["POL"], "2025-01-01", None, "armed-attack", "RUS", "art4-defense", F),
@@ -65,8 +65,8 @@ CASES = [
     ("pak-sau-binds", "pak-sau-2025", "PAK", ["IND"], "2026-01-01", None, "armed-attack", "SAU", "defense", O),
     ("pak-sau-before", "pak-sau-2025", "PAK", ["IND"], "2025-05-07", None, "armed-attack", "SAU", "defense", F),
     # Shusha Declaration: signed after the 2020 Karabakh war.
-    ("shusha-binds", "tur-aze-2021", "AZE", ["ARM"], "2026-01-01", None, "armed-attack", "TUR", "assistance", O),
-    ("shusha-before", "tur-aze-2021", "AZE", ["ARM"], "2020-09-27", None, "armed-attack", "TUR", "assistance", F),
+    ("shusha-binds", "tur-aze-2021", "AZE", ["ARM"], "2026-01-01", None, "armed-attack", "TUR", "defense", O),
+    ("shusha-before", "tur-aze-2021", "AZE", ["ARM"], "2020-09-27", None, "armed-attack", "TUR", "defense", F),
     # France-Greece 2021: needs a joint finding (conditional); French forces at sea are not "territory".
     ("fra-grc-binds", "fra-grc-2021", "GRC", ["TUR"], "2026-01-01", None, "armed-attack", "FRA", "art2-defense", C),
     ("fra-grc-forces", "fra-grc-2021", "FRA", ["TUR"], "2026-01-01", "Mediterranean Sea", "armed-attack", "GRC",
