@@ -12,8 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from foedus import states
 from foedus.cli import app
 from foedus.corpus.loader import bundled, bundled_dir, load_treaty_file
+from foedus.errors import CorpusError
 from foedus.model import Kind
 
 D = date.fromisoformat
@@ -191,6 +193,14 @@ def test_kind_filter_on_the_command_line():
 def test_unknown_kind_is_refused():
     result = CliRunner().invoke(app, ["treaties", "--kind", "alliance"])
     assert result.exit_code != 0
+    with pytest.raises(CorpusError, match=r"unknown obligation kind: 'alliance' \(one of defense, "):
+        bundled().select(kind="alliance")
+
+
+@pytest.mark.parametrize(("sid", "cow"), [("CZE315", 315), ("KOR730", 730)])
+def test_ids_carrying_a_cow_number_resolve_to_themselves(sid, cow):
+    st = states.resolve(sid)
+    assert (st.id, st.cow) == (sid, cow)
 
 
 @given(st.dates(min_value=date(1816, 1, 1), max_value=date(2030, 12, 31)), st.sampled_from(list(Kind)))

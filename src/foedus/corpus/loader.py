@@ -122,7 +122,7 @@ class Corpus:
     ) -> list[Treaty]:
         """Treaties, optionally with ``party`` a member (on ``on``, if given), in force on ``on``, and
         with an obligation of ``kind`` (one that applies on ``on``, if given)."""
-        wanted = Kind(kind) if kind is not None else None
+        wanted = _kind(kind) if kind is not None else None
         out = []
         for t in self:
             if source and t.origin != source:
@@ -137,6 +137,15 @@ class Corpus:
                     continue
             out.append(t)
         return sorted(out, key=lambda t: (t.in_force, t.id))
+
+
+def _kind(kind: Kind | str) -> Kind:
+    """The obligation kind named by ``kind``, or an error listing the kinds."""
+    try:
+        return Kind(kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in Kind)
+        raise CorpusError(f"unknown obligation kind: {kind!r} (one of {kinds})") from None
 
 
 def _has_kind(treaty: Treaty, kind: Kind, on: date | None) -> bool:
