@@ -69,6 +69,19 @@ class Comparison:
         sb = max((strength(o) for o in self.b.obligations), default=0)
         return None if sa == sb else (self.a.id if sa > sb else self.b.id)
 
+    def differences(self) -> list[tuple[str, str, str, str]]:
+        """``(kind, field, a, b)`` for each coded field that differs (article numbers aside).
+
+        A kind that only one treaty has is one row with field ``"obligation"``.
+        """
+        out = []
+        for r in self.rows:
+            if r.a is None or r.b is None:
+                out.append((r.kind.value, "obligation", "yes" if r.a else "none", "yes" if r.b else "none"))
+                continue
+            out.extend((r.kind.value, f, r.a[f], r.b[f]) for f in FIELDS if f != "article" and r.a[f] != r.b[f])
+        return out
+
     def as_json(self) -> dict:
         """The JSON document of ``foedus compare --json`` and the API."""
 
@@ -85,6 +98,7 @@ class Comparison:
             "a": head(self.a),
             "b": head(self.b),
             "stronger": self.stronger(),
+            "differences": [{"kind": k, "field": f, "a": va, "b": vb} for k, f, va, vb in self.differences()],
             "rows": [
                 {
                     "kind": r.kind.value,

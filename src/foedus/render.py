@@ -123,6 +123,8 @@ def comparison(c: Comparison) -> Group:
                 style = {"=": "", "-": "red strike", "+": "green"}[op]
                 diff.append(("" if op == "=" else op) + words + " ", style=style)
             parts.append(Panel(diff, title=f"{r.kind.value}: text diff ({c.a.id} → {c.b.id})", title_align="left"))
+    for kind, f, va, vb in c.differences():
+        parts.append(Text(f"• {kind} {f}: {va}  ≠  {vb}"))
     winner = c.stronger()
     parts.append(Text("Strongest promises are equal in class." if winner is None
                       else f"The stronger promise is in {winner}."))
