@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +47,11 @@ def test_word_diff_reconstructs_both_texts(a, b):
     left = " ".join(t for op, t in ops if op in "=-").split()
     right = " ".join(t for op, t in ops if op in "=+").split()
     assert (left, right) == (a, b)
+
+
+def test_one_treaty_over_time_nato_1950_vs_2024():
+    c = compare("nato-1949", on=date(1950, 1, 1), on_b=date(2024, 6, 1))
+    joined, left = c.membership_change()
+    assert {"TUR", "GRC", "DEU", "FIN", "SWE"} <= set(joined) and left == []
+    assert len(c.members()[0]) == 12 and len(c.members()[1]) == 32
+    assert ("defense", "scope") in {(k, f) for k, f, _, _ in c.differences()}
