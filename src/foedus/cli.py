@@ -99,14 +99,17 @@ def show(
 @app.command()
 def compare(
     a: Annotated[str, typer.Argument(help="First treaty id.")],
-    b: Annotated[str, typer.Argument(help="Second treaty id.")],
+    b: Annotated[str | None, typer.Argument(help="Second treaty id (default: the first, to compare over time).")] = None,
+    on: Annotated[str | None, typer.Option(help="Date for the first side: obligations and members in force then.")] = None,
+    on_b: Annotated[str | None, typer.Option(help="Date for the second side (default: --on).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Compare two treaties obligation by obligation, with a word diff of the texts.
+    """Compare two treaties, or one treaty at two dates, obligation by obligation, with a word diff.
 
     Example: foedus compare rus-prk-2024 sun-prk-1961
+    Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
-    c = compare_treaties(a, b)
+    c = compare_treaties(a, b, _day(on), _day(on_b))
     if as_json:
         _emit(c.as_json())
     else:
