@@ -99,7 +99,7 @@ def make_event(
         if s.id == tgt.id:
             raise FoedusError(f"{s.name} cannot be both attacker and target")
         atk.append(s.id)
-    where = places.lookup(place, tgt.id) if place else places.home(tgt.id)
+    where = places.lookup(place, tgt.id, day) if place else places.home(tgt.id)
     return Event(attackers=tuple(dict.fromkeys(atk)), target=tgt.id, place=where, on=day, act=Act(act))
 
 
