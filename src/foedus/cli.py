@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,10 +13,10 @@ from rich.console import Console
 
 from . import render, states
 from .compare import compare as compare_treaties
-from .corpus.loader import bundled
+from .corpus.loader import bundled, load_treaty_file
 from .engine import assess as assess_event
 from .errors import FoedusError
-from .model import Act
+from .model import Act, Kind
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -63,14 +64,15 @@ def assess(
 def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
 
-    Example: foedus treaties --party PRK --on 2025-01-01
+    Example: foedus treaties --on 2026-01-01 --kind defense
     """
     pid = states.state_id(party) if party else None
-    items = bundled().select(party=pid, on=_day(on))
+    items = bundled().select(party=pid, on=_day(on), kind=kind)
     if as_json:
         _emit({"treaties": [t.summary() for t in items]})
     else:
@@ -96,18 +98,34 @@ def show(
 @app.command()
 def compare(
     a: Annotated[str, typer.Argument(help="First treaty id.")],
-    b: Annotated[str, typer.Argument(help="Second treaty id.")],
+    b: Annotated[str | None, typer.Argument(help="Second treaty id (default: the first, to compare over time).")] = None,
+    on: Annotated[str | None, typer.Option(help="Date for the first side: obligations and members in force then.")] = None,
+    on_b: Annotated[str | None, typer.Option(help="Date for the second side (default: --on).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Compare two treaties obligation by obligation, with a word diff of the texts.
+    """Compare two treaties, or one treaty at two dates, obligation by obligation, with a word diff.
 
     Example: foedus compare rus-prk-2024 sun-prk-1961
+    Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
-    c = compare_treaties(a, b)
+    c = compare_treaties(a, b, _day(on), _day(on_b))
     if as_json:
         _emit(c.as_json())
     else:
         console.print(render.comparison(c))
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files to check.")],
+) -> None:
+    """Check treaty files against the model; print file:line: field: problem on the first error.
+
+    Example: foedus validate my-treaty.yaml
+    """
+    for path in paths:
+        t = load_treaty_file(path)
+        console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)")
 
 
 @app.command()
@@ -133,7 +151,7 @@ def main() -> None:
     try:
         app()
     except FoedusError as exc:
-        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"foedus: error: {exc}\n")
         sys.exit(1)
 
 
