@@ -7,19 +7,20 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foedus.corpus.loader import bundled
+from foedus.corpus.loader import Corpus, bundled
 from foedus.model import Strength
 from foedus.network import alliance_graph, network, year_range
 
 
-def test_russia_north_korea_edge_appears_on_entry_into_force():
-    treaty = bundled().get("rus-prk-2024")
-    before = alliance_graph(treaty.in_force - timedelta(days=1))
-    after = alliance_graph(treaty.in_force)
-    assert not before.has_edge("RUS", "PRK")
-    edge = after.edges["RUS", "PRK"]
-    assert edge["strength"] is Strength.AUTO
-    owed = {(o["obligor"], o["beneficiary"], o["obligation"]) for o in edge["obligations"]}
+def test_russia_north_korea_tie_hardens_on_entry_into_force_of_2024_treaty():
+    old, new = bundled().get("rus-prk-2000"), bundled().get("rus-prk-2024")
+    before = alliance_graph(new.in_force - timedelta(days=1)).edges["RUS", "PRK"]
+    after = alliance_graph(new.in_force).edges["RUS", "PRK"]
+    assert {o["treaty"] for o in before["obligations"]} == {old.id}
+    assert before["strength"] is Strength.CONSULT  # the 2000 treaty promised contact only
+    assert {o["treaty"] for o in after["obligations"]} == {new.id}
+    assert after["strength"] is Strength.AUTO
+    owed = {(o["obligor"], o["beneficiary"], o["obligation"]) for o in after["obligations"]}
     assert {("RUS", "PRK", "art4-defense"), ("PRK", "RUS", "art4-defense")} <= owed
 
 
@@ -32,10 +33,11 @@ def test_json_document_names_states_and_strengths():
     assert "rus-prk-2024" in edge["treaties"]
 
 
-def test_slider_starts_in_1945_with_the_curated_corpus():
-    first, last = year_range(bundled())
-    assert first == min(1945, min(t.in_force.year for t in bundled()))
-    assert last == date.today().year
+def test_slider_starts_in_1945_with_the_curated_corpus_and_1815_with_atop():
+    curated = bundled()
+    assert year_range(curated) == (1945, date.today().year)
+    imported = curated.get("rus-prk-2024").model_copy(update={"id": "atop-test", "origin": "atop"})
+    assert year_range(Corpus([*curated, imported])) == (1815, date.today().year)
 
 
 days = st.dates(min_value=date(1816, 1, 1), max_value=date(2030, 12, 31))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,7 +27,7 @@ from .compare import compare
 from .corpus.loader import Corpus, bundled
 from .engine import assess
 from .errors import FoedusError, UnknownTreatyError
-from .model import Act
+from .model import Act, Kind
 from .network import network
 from .strength import RUBRIC
 
@@ -152,11 +152,12 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
     def treaty_list(
         party: Annotated[str | None, Query(max_length=200, description="A state that is a party.")] = None,
         on: Annotated[date | None, Query(description="In force on this date, YYYY-MM-DD.")] = None,
-        source: Annotated[str | None, Query(description="Where the coding comes from: curated or atop.")] = None,
+        source: Annotated[Literal["curated", "atop"] | None, Query(description="Where the coding comes from.")] = None,
+        kind: Annotated[Kind | None, Query(description="Only treaties with an obligation of this kind.")] = None,
     ) -> dict:
-        """List treaties, filtered by party, date and source (as `foedus treaties --json`)."""
+        """List treaties, filtered by party, date, source and kind (as `foedus treaties --json`)."""
         pid = states.state_id(party) if party else None
-        items = corpus.select(party=pid, on=on, source=source)
+        items = corpus.select(party=pid, on=on, source=source, kind=kind)
         return {"treaties": [t.summary() for t in items], "meta": _meta(corpus, ())}
 
     @app.get("/api/treaties/{treaty_id}", tags=["treaties"], responses=ERRORS)
@@ -174,10 +175,12 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
     @app.get("/api/compare", tags=["treaties"], responses=ERRORS)
     def compare_treaties(
         a: Annotated[str, Query(max_length=200, description="First treaty id.")],
-        b: Annotated[str, Query(max_length=200, description="Second treaty id.")],
+        b: Annotated[str | None, Query(max_length=200, description="Second treaty id (default: a).")] = None,
+        on: Annotated[date | None, Query(description="Date for the first side, YYYY-MM-DD.")] = None,
+        on_b: Annotated[date | None, Query(description="Date for the second side (default: on).")] = None,
     ) -> dict:
-        """Two treaties side by side with a word diff (as `foedus compare --json`)."""
-        c = compare(a, b, corpus=corpus)
+        """Two treaties, or one at two dates, side by side with a word diff (as `foedus compare --json`)."""
+        c = compare(a, b, on, on_b, corpus=corpus)
         return {**c.as_json(), "meta": _meta(corpus, [c.a.id, c.b.id])}
 
     @app.get("/api/network", tags=["network"], responses=ERRORS)

@@ -20,7 +20,9 @@ from .model import Obligation, Strength, Treaty
 from .strength import strength
 
 FIRST_YEAR = 1945  # the slider's start with the curated corpus alone
+ATOP_FIRST_YEAR = 1815  # ATOP's coverage begins in 1815
 LAYOUT_SEED = 7
+SPREAD = 3.0  # spring length relative to networkx's default: keeps treaty cliques legible
 
 
 def _pairs(treaty: Treaty, ob: Obligation, members: list[str]) -> list[tuple[str, str]]:
@@ -61,14 +63,39 @@ def _seed_position(sid: str) -> tuple[float, float]:
     return (h[0] / 127.5 - 1.0, h[1] / 127.5 - 1.0)
 
 
+def _component_layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A seeded spring layout of one connected component in [-1, 1]² (stronger ties pull closer)."""
+    if g.number_of_nodes() == 1:
+        return {n: (0.0, 0.0) for n in g}
+    weights = {(a, b): 1 + int(d["strength"]) for a, b, d in g.edges(data=True)}
+    nx.set_edge_attributes(g, weights, "weight")
+    pos = nx.spring_layout(g, pos={n: _seed_position(n) for n in g}, seed=LAYOUT_SEED, weight="weight",
+                           k=SPREAD / g.number_of_nodes() ** 0.5, iterations=100)
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
 def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Positions in [-1, 1]² from a seeded spring layout (stronger ties pull closer)."""
-    if g.number_of_nodes() == 0:
+    """Positions in [-1, 1]²: each connected component laid out on its own, then packed in rows,
+    larger components first, each given room in proportion to the square root of its size."""
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    if not comps:
         return {}
-    for _, _, d in g.edges(data=True):
-        d["weight"] = 1 + int(d["strength"])
-    pos = nx.spring_layout(g, pos={n: _seed_position(n) for n in g}, seed=LAYOUT_SEED, weight="weight")
-    return {n: (round(float(x), 4), round(float(y), 4)) for n, (x, y) in pos.items()}
+    sides = [len(c) ** 0.5 for c in comps]
+    width = max(max(sides), 1.25 * sum(s * s for s in sides) ** 0.5)
+    placed: list[tuple[list[str], float, float, float]] = []  # component, centre x, centre y, side
+    x = y = row_height = 0.0
+    for comp, side in zip(comps, sides, strict=True):
+        if x > 0 and x + side > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        placed.append((comp, x + side / 2, y + side / 2, side))
+        x, row_height = x + side, max(row_height, side)
+    height = y + row_height
+    scale = 2 / max(width, height)
+    pos: dict[str, tuple[float, float]] = {}
+    for comp, cx, cy, side in placed:
+        for n, (px, py) in _component_layout(g.subgraph(comp).copy()).items():
+            pos[n] = (round(-1 + scale * (cx + px * side * 0.42), 4), round(-1 + scale * (cy + py * side * 0.42), 4))
+    return pos
 
 
 @dataclass(frozen=True)
@@ -100,9 +127,9 @@ class Network:
 
 
 def year_range(corpus: Corpus) -> tuple[int, int]:
-    """The slider's span: from 1945 (or the earliest treaty, from 1815 with ATOP) to this year."""
-    earliest = min((t.in_force.year for t in corpus), default=FIRST_YEAR)
-    return max(min(FIRST_YEAR, earliest), 1815), date.today().year
+    """The slider's span: from 1945 with the curated corpus, from 1815 once ATOP data is imported."""
+    first = ATOP_FIRST_YEAR if any(t.origin == "atop" for t in corpus) else FIRST_YEAR
+    return first, date.today().year
 
 
 def network(on: date, corpus: Corpus | None = None) -> Network:

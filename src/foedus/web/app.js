@@ -61,8 +61,8 @@ function drawNetwork(svg, net, onSelect) {
   const nodes = svgEl("g", { class: "nodes" });
   for (const n of net.nodes) {
     const g = svgEl("g", { class: "node", "data-id": n.id, tabindex: "0", transform: `translate(${n.x} ${n.y})` });
-    g.appendChild(svgEl("circle", { r: 0.025 + 0.004 * Math.min(n.degree, 10) }));
-    const label = svgEl("text", { y: -0.05 });
+    g.appendChild(svgEl("circle", { r: 0.011 + 0.0015 * Math.min(n.degree, 10) }));
+    const label = svgEl("text", { y: -0.03 });
     label.textContent = n.name;
     g.appendChild(label);
     if (onSelect) {
