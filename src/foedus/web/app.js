@@ -88,18 +88,20 @@ function selectNode(node, net) {
   for (const g of document.querySelectorAll("#net-svg .node")) g.classList.toggle("selected", g.dataset.id === node.id);
 }
 
+let networkRequest = 0; // answers can arrive out of order: only the latest request is drawn
+
 async function loadNetwork(day) {
+  const mine = ++networkRequest;
   try {
     const net = await api(`/api/network?on=${encodeURIComponent(day)}`);
+    if (mine !== networkRequest) return;
     showError("");
     drawNetwork($("#net-svg"), net, selectNode);
     $("#net-summary").textContent = `${net.on}: ${net.nodes.length} states, ${net.edges.length} bound pairs`;
     const slider = $("#net-year");
     [slider.min, slider.max] = net.years;
-    return net;
   } catch (err) {
-    showError(err.message);
-    return null;
+    if (mine === networkRequest) showError(err.message);
   }
 }
 
