@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -12,10 +13,11 @@ from rich.console import Console
 
 from . import render, states
 from .compare import compare as compare_treaties
-from .corpus.loader import bundled
+from .cli_data import app as data_app
 from .engine import assess as assess_event
 from .errors import FoedusError
 from .model import Act
+from .store import active_corpus
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -24,6 +26,14 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console()
+app.add_typer(data_app, name="data")
+
+
+class Origin(str, Enum):
+    """Where a treaty's coding comes from."""
+
+    CURATED = "curated"
+    ATOP = "atop"
 
 
 def _day(text: str | None) -> date | None:
@@ -63,14 +73,15 @@ def assess(
 def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
+    source: Annotated[Origin | None, typer.Option(help="Only curated treaties, or only ATOP alliances.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
 
-    Example: foedus treaties --party PRK --on 2025-01-01
+    Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
     pid = states.state_id(party) if party else None
-    items = bundled().select(party=pid, on=_day(on))
+    items = active_corpus().select(party=pid, on=_day(on), source=source.value if source else None)
     if as_json:
         _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
                              "ended": str(t.ended) if t.ended else None} for t in items]})
@@ -87,7 +98,7 @@ def show(
 
     Example: foedus show rus-prk-2024
     """
-    t = bundled().get(treaty_id)
+    t = active_corpus().get(treaty_id)
     if as_json:
         _emit(t.model_dump(mode="json"))
     else:
@@ -136,5 +147,5 @@ def main() -> None:
     try:
         app()
     except FoedusError as exc:
-        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False)
+        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
