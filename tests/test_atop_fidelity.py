@@ -160,7 +160,7 @@ def test_residual_non_cow_member_8152(data):
 def test_residual_recodings_are_few_and_named(data, capsys):
     """What is left are recodings between 4.01 and 5.1, listed by the 4.01 alliances joining
     the pair: 5.1 adds neutrality and consultation among members of large multilateral
-    alliances (3740 and NATO, 3180, since 1992), and in a year when an alliance changes phase
+    alliances (ATOP 3740 from 1992, NATO, 3180, from 2008), and in a year when an alliance changes phase
     (Anglo-Japanese 1415 in 1905) 5.1 keeps the later phase's flags, while foedus counts any
     day of the year."""
     out = []

@@ -84,7 +84,8 @@ def treaties(
     items = active_corpus().select(party=pid, on=_day(on), source=source.value if source else None)
     if as_json:
         _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
-                             "ended": str(t.ended) if t.ended else None} for t in items]})
+                             "ended": str(t.ended) if t.ended else None, "origin": t.origin,
+                             "atop_id": t.atop_id} for t in items]})
     else:
         console.print(render.treaties(items))
 

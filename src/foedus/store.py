@@ -150,8 +150,10 @@ def active_corpus() -> Corpus:
 
 @cache
 def _active(path: str, stamp: int | None) -> Corpus:  # noqa: ARG001 (path and stamp key the cache)
-    curated = bundled()
-    if stamp is None:
-        return curated
+    return bundled() if stamp is None else combine(bundled(), atop_treaties())
+
+
+def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
+    """Curated treaties plus imported ones, dropping each imported alliance a curated file claims."""
     claimed = {t.atop_id for t in curated if t.atop_id is not None}
-    return Corpus([*curated, *(t for t in atop_treaties() if t.atop_id not in claimed)])
+    return Corpus([*curated, *(t for t in imported if t.atop_id not in claimed)])

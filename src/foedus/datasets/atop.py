@@ -130,20 +130,19 @@ def _release(value: str) -> str:
         return value.strip()
 
 
-def _first_bad(raw: pl.Series, cast: pl.Series, nullable: bool) -> int | None:
-    """Index of the first value that is missing (when not allowed) or not a whole number."""
-    bad = (raw.is_not_null() & (raw.str.strip_chars() != "") & cast.is_null())
-    if not nullable:
-        bad = bad | raw.is_null() | (raw.str.strip_chars() == "")
-    idx = bad.arg_true()
-    return int(idx[0]) if len(idx) else None
+def _whole(name: str) -> pl.Expr:
+    """A text column of whole numbers (written ``3`` or ``3.0``) as Int64; anything else null."""
+    values = pl.col(name).str.strip_chars().cast(pl.Float64, strict=False)
+    return pl.when(values == values.floor()).then(values).cast(pl.Int64).alias(name)
 
 
-def _numeric(raw: pl.Series) -> pl.Series:
-    """A column of whole numbers (written as ``3`` or ``3.0``) as Int64; anything else null."""
-    values = raw.str.strip_chars().cast(pl.Float64, strict=False)
-    whole = values.is_not_null() & (values == values.floor())
-    return pl.select(pl.when(whole).then(values).otherwise(None).cast(pl.Int64).alias(raw.name)).to_series()
+def _blank(name: str) -> pl.Expr:
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
+
+
+def _first(mask: pl.Expr, name: str) -> pl.Expr:
+    """The first row index where ``mask`` holds (null when none), as column ``name``."""
+    return mask.arg_true().first().alias(name)
 
 
 def read(path: Path) -> AtopFile:
@@ -158,28 +157,29 @@ def read(path: Path) -> AtopFile:
     if missing:
         raise DataError(f"{path}: {level}-level file lacks column(s) {', '.join(missing)}")
     version = _version(raw, path)
-    columns: dict[str, pl.Series] = {}
-    for name in raw.columns:
-        col = raw[name]
-        cast = _numeric(col)
-        if name in required or name in nullable:
-            bad = _first_bad(col, cast, nullable=name in nullable)
-            if bad is not None:
-                value = col[bad]
-                what = "missing value" if value is None or not value.strip() else f"{value!r} is not a whole number"
-                raise DataError(f"{path}:{bad + 2}: column {name}: {what}")
-            columns[name] = cast
-        elif cast.null_count() == col.null_count() + (col.str.strip_chars() == "").sum():
-            columns[name] = cast
-        else:
-            columns[name] = col
-    frame = pl.DataFrame(columns)
-    for name in FLAGS + list(KINDS):
-        if name in frame.columns:
-            bad_idx = (~frame[name].is_in([0, 1])).arg_true()
-            if len(bad_idx):
-                i = int(bad_idx[0])
-                raise DataError(f"{path}:{i + 2}: column {name}: {frame[name][i]} is not 0 or 1")
+    cast = raw.select(_whole(c) for c in raw.columns)
+    checked = [c for c in raw.columns if c in required or c in nullable]
+    both = pl.concat([raw, cast.select(pl.all().name.suffix("__n"))], how="horizontal")
+    first_bad = both.select(
+        _first(~_blank(c) & pl.col(f"{c}__n").is_null() | (_blank(c) if c not in nullable else pl.lit(False)), c)
+        for c in checked
+    ).row(0, named=True)
+    found = [(i, c) for c, i in first_bad.items() if i is not None]
+    if found:
+        i, name = min(found, key=lambda x: (x[0], checked.index(x[1])))
+        value = raw[name][i]
+        what = "missing value" if value is None or not value.strip() else f"{value!r} is not a whole number"
+        raise DataError(f"{path}:{i + 2}: column {name}: {what}")
+    # other columns stay numeric when every value that is there is a whole number
+    numeric = both.select((pl.col(f"{c}__n").null_count() == _blank(c).sum()).alias(c) for c in raw.columns).row(0)
+    frame = pl.concat([cast.select(c) if ok else raw.select(c) for c, ok in zip(raw.columns, numeric, strict=True)],
+                      how="horizontal")
+    flags = [c for c in FLAGS if c in frame.columns]
+    first_off = frame.select(_first(~pl.col(c).is_in([0, 1]), c) for c in flags).row(0, named=True)
+    off = [(i, c) for c, i in first_off.items() if i is not None]
+    if off:
+        i, name = min(off)
+        raise DataError(f"{path}:{i + 2}: column {name}: {frame[name][i]} is not 0 or 1")
     if level == "member":
         frame = _checked_spans(frame, path)
     return AtopFile(path=path, level=level, version=version, frame=frame)
