@@ -1,7 +1,8 @@
 """A local HTTP file server for downloader tests: serves a folder on 127.0.0.1, with ranges.
 
 ``server.corrupt`` names files served with one byte changed; ``server.truncate`` names files
-whose first transfer stops halfway (after announcing the full length).
+whose first transfer stops halfway (after announcing the full length); ``server.ranges = False``
+makes it ignore range requests.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class FileServer(ThreadingHTTPServer):
         self.root = root
         self.corrupt: set[str] = set()
         self.truncate: set[str] = set()
+        self.ranges = True  # False: ignore Range headers, as some servers do
         self.requests: list[tuple[str, str | None]] = []
 
     @property
@@ -32,10 +34,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output clean
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         name = self.path.lstrip("/")
         rng = self.headers.get("Range")
         self.server.requests.append((name, rng))
+        if not self.server.ranges:
+            rng = None
         path = self.server.root / name
         if not path.is_file():
             self.send_error(404)

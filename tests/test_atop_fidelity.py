@@ -83,8 +83,8 @@ def _classify(data: dict, flag: str) -> pl.DataFrame:
 
 def test_agreement_per_obligation_is_reported_and_high(data, capsys):
     both = data["both"]
-    lines = [f"ATOP 4.01 member-level -> directed dyad-years vs ATOP 5.1 ddyr, {FIRST}-{LAST}, "
-             f"{both.height} dyad-years in either"]
+    lines = [(f"ATOP 4.01 member-level -> directed dyad-years vs ATOP 5.1 ddyr, {FIRST}-{LAST}, "
+              f"{both.height} dyad-years in either")]
     shares = {}
     for f in FLAGS:
         shares[f] = float((both[f] == both[f"{f}_51"]).mean())

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from http_fixture import serve
 from typer.testing import CliRunner
 
 from foedus.cli import app
 from foedus.datasets import registry
 from foedus.datasets.download import fetch, sha256_of
-from foedus.errors import DataError
-
-from http_fixture import serve
+from foedus.errors import DataError, FoedusError
 
 
 @pytest.fixture
@@ -89,7 +88,7 @@ def test_missing_file_on_server(server, tmp_path):
 
 
 def test_unknown_dataset_suggests():
-    with pytest.raises(Exception, match="unknown dataset: 'atp'.*did you mean atop"):
+    with pytest.raises(FoedusError, match="unknown dataset: 'atp'.*did you mean atop"):
         fetch("atp")
 
 
@@ -98,3 +97,33 @@ def test_cli_fetch(server):
     assert result.exit_code == 0, result.output
     assert "states2016.csv" in result.output
     assert registry.get("cow-states").path("states2016.csv").exists()
+
+
+def test_resume_against_a_server_without_ranges_starts_over(server, shared_data):
+    server.truncate.add("states2016.csv")
+    with pytest.raises(DataError, match="resume"):
+        fetch("cow-states", url=server.url)
+    server.ranges = False
+    (got,) = fetch("cow-states", url=server.url)
+    assert got.path.read_bytes() == (shared_data / "states2016.csv").read_bytes()
+
+
+def test_complete_partial_file_is_verified_and_placed(server, shared_data):
+    dest = registry.get("cow-states").path("states2016.csv")
+    dest.parent.mkdir(parents=True)
+    body = (shared_data / "states2016.csv").read_bytes()
+    dest.with_name(dest.name + ".part").write_bytes(body)
+    fetch("cow-states", url=server.url)
+    assert server.requests == [("states2016.csv", f"bytes={len(body)}-")]  # answered 416: nothing left to send
+    assert dest.read_bytes() == body
+
+
+def test_cli_rejects_a_malformed_checksum_option():
+    result = CliRunner().invoke(app, ["data", "fetch", "cow-states", "--sha256", "states2016.csv=abc"])
+    assert result.exit_code != 0
+    assert "bad --sha256 'states2016.csv=abc' (use FILE=HEX" in str(result.exception)
+
+
+def test_checksum_for_an_unknown_file_is_refused():
+    with pytest.raises(FoedusError, match="dataset cow-states has no file 'x.csv'"):
+        fetch("cow-states", url="http://127.0.0.1:9/", sha256={"x.csv": "0" * 64})

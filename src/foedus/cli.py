@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 
 from . import render, states
-from .compare import compare as compare_treaties
 from .cli_data import app as data_app
+from .compare import compare as compare_treaties
 from .engine import assess as assess_event
 from .errors import FoedusError
 from .model import Act

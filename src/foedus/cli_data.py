@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +13,11 @@ from . import store
 from .datasets.download import fetch as fetch_dataset
 from .errors import FoedusError
 
+
 def _lines(records: list[store.ImportRecord]) -> str:
     return "\n".join(
         f"{r.dataset} {r.level}-level {r.version}: {r.file}, {r.rows} rows, imported "
-        f"{r.imported_at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, sha256 {r.sha256}"
+        f"{r.imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC, sha256 {r.sha256}"
         for r in records
     )
 

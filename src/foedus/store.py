@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-
-import duckdb
-import polars as pl
+from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled
-from .datasets import atop
 from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError
 from .model import Treaty
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
 
 STORE_FILE = "foedus.duckdb"
 ATOP_TABLES = {"alliance": "atop_alliances", "member": "atop_members"}
@@ -54,6 +55,8 @@ def store_path() -> Path:
 
 
 def _connect(read_only: bool) -> duckdb.DuckDBPyConnection:
+    import duckdb  # imported on use: commands that never open the store stay quick to start
+
     path = store_path()
     try:
         if not read_only:
@@ -65,6 +68,10 @@ def _connect(read_only: bool) -> duckdb.DuckDBPyConnection:
 
 def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
     """Import a dataset's files (default: the fetched ones) into the store, in one transaction."""
+    import duckdb
+
+    from .datasets import atop
+
     dataset = get(name)
     if dataset.name != "atop":
         raise FoedusError(f"dataset {name} is read where it is fetched; only atop is imported")
@@ -81,7 +88,7 @@ def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
             raise DataError(f"an ATOP import needs one {level}-level file; got {names}")
     alliances, members = by_level["alliance"][0], by_level["member"][0]
     atop.check_pair(alliances, members)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     records = [ImportRecord("atop", f.level, f.version, f.path.name, f.frame.height, sha256_of(f.path), now)
                for f in (alliances, members)]
     con = _connect(read_only=False)
@@ -103,37 +110,45 @@ def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
     return records
 
 
+def _records(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "imports" not in tables:
+        return []
+    return [ImportRecord(*r) for r in con.execute("SELECT * FROM imports ORDER BY dataset, level").fetchall()]
+
+
 def imports() -> list[ImportRecord]:
     """What is loaded, one record per imported file (empty when nothing is)."""
     if not store_path().exists():
         return []
     con = _connect(read_only=True)
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "imports" not in tables:
-            return []
-        rows = con.execute("SELECT * FROM imports ORDER BY dataset, level").fetchall()
+        return _records(con)
     finally:
         con.close()
-    return [ImportRecord(*r) for r in rows]
 
 
-def atop_members() -> tuple[str, pl.DataFrame] | None:
-    """The imported ATOP member-level rows and their version, or None when ATOP is not imported."""
-    version = next((r.version for r in imports() if r.dataset == "atop" and r.level == "member"), None)
-    if version is None:
+def atop_members(columns: Sequence[str] = ()) -> tuple[str, pl.DataFrame] | None:
+    """The imported ATOP member-level rows (all columns, or those named) and their version,
+    or None when ATOP is not imported."""
+    if not store_path().exists():
         return None
     con = _connect(read_only=True)
     try:
-        rows = con.sql(f"SELECT * FROM {ATOP_TABLES['member']}").pl()
+        version = next((r.version for r in _records(con) if r.dataset == "atop" and r.level == "member"), None)
+        if version is None:
+            return None
+        wanted = ", ".join(f'"{c}"' for c in columns) or "*"
+        return version, con.sql(f"SELECT {wanted} FROM {ATOP_TABLES['member']}").pl()
     finally:
         con.close()
-    return version, rows
 
 
 def atop_treaties() -> list[Treaty]:
     """The imported ATOP alliances as treaties (empty when ATOP is not imported)."""
-    loaded = atop_members()
+    from .datasets import atop
+
+    loaded = atop_members(atop.MEMBER_REQUIRED + atop.MEMBER_NULLABLE)
     return [] if loaded is None else atop.treaties(loaded[1], loaded[0])
 
 
@@ -149,7 +164,7 @@ def active_corpus() -> Corpus:
 
 
 @cache
-def _active(path: str, stamp: int | None) -> Corpus:  # noqa: ARG001 (path and stamp key the cache)
+def _active(path: str, stamp: int | None) -> Corpus:
     return bundled() if stamp is None else combine(bundled(), atop_treaties())
 
 

@@ -330,10 +330,11 @@ def _treaty(atopid: int, rows: list[Mapping], version: str) -> Treaty:
     end = None if any(m.end is None for m in parties) else max(m.end for m in parties)
     names = list(dict.fromkeys(member(int(r["member"]))[1] for r in rows))
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    short = "–".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
     return Treaty(
         id=f"atop-{atopid}",
         name=f"ATOP alliance {atopid} ({shown}, {start.year})",
-        short_name=f"ATOP {atopid}",
+        short_name=f"{short} {start.year} (ATOP {atopid})",
         in_force=start,
         ended=end,
         parties=parties,

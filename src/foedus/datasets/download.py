@@ -84,7 +84,7 @@ def _download(url: str, dest: Path, f: DataFile, expected: str, progress: Progre
     have = part.stat().st_size if part.exists() else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
-        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (http/https only)
+        response = urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and have:  # the partial file is already complete (or longer)
             _verify_and_place(part, dest, url, expected)
