@@ -70,14 +70,16 @@ def test_corrupt_value_names_file_line_and_column_and_leaves_store(atop_files, t
     assert _status() == before
 
 
-def test_truncated_file_is_refused_and_store_unchanged(atop_files, tmp_path):
+@pytest.mark.parametrize("keep", [0.5, 0.9995, -5])
+def test_truncated_file_is_refused_and_store_unchanged(atop_files, tmp_path, keep):
+    """Cut in the middle, near the end, and inside the last row's final (optional) columns."""
     store.import_dataset("atop", atop_files)
     before = _status()
-    data = atop_files[1].read_bytes()
+    data = atop_files[1].read_bytes().rstrip(b"\n")
     cut = tmp_path / MEMBERS
-    cut.write_bytes(data[: len(data) // 2])
+    cut.write_bytes(data[:keep] if keep < 0 else data[: int(len(data) * keep)])
     lines = cut.read_bytes().count(b"\n") + 1
-    with pytest.raises(DataError, match=rf"^{cut}:{lines}: column \w+: missing value$"):
+    with pytest.raises(DataError, match=rf"^{cut}:{lines}: the last row has \d+ of 105 fields \(is the file truncated\?\)$"):
         store.import_dataset("atop", [atop_files[0], cut])
     assert _status() == before
 

@@ -47,7 +47,8 @@ def fetch(
     Example: foedus data fetch atop
     """
     for f in fetch_dataset(dataset, url, _checksums(sha256)):
-        console.print(f"{f.file}: {'downloaded' if f.downloaded else 'already present'}, sha256 {f.sha256} -> {f.path}")
+        console.print(f"{f.file}: {'downloaded' if f.downloaded else 'already present'}, sha256 {f.sha256} -> {f.path}",
+                      soft_wrap=True)
 
 
 @app.command("import")

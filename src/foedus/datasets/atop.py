@@ -17,6 +17,7 @@ Conventions (see docs/atop.md):
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -145,12 +146,23 @@ def _first(mask: pl.Expr, name: str) -> pl.Expr:
     return mask.arg_true().first().alias(name)
 
 
+def _check_last_line(path: Path, width: int, line: int) -> None:
+    """A file cut short ends in a partial row: the last line must have every field."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - (1 << 16)))
+        tail = fh.read().decode("utf-8", errors="replace").rstrip("\r\n").rsplit("\n", 1)[-1]
+    fields = next(csv.reader([tail]), [])
+    if line > 1 and len(fields) != width:
+        raise DataError(f"{path}:{line}: the last row has {len(fields)} of {width} fields (is the file truncated?)")
+
+
 def read(path: Path) -> AtopFile:
     """Read and check one ATOP CSV; raise :class:`DataError` naming file, line and column."""
     try:
         raw = pl.read_csv(path, infer_schema=False)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(f"{path}: cannot read as CSV ({str(exc).splitlines()[0]})") from None
+    _check_last_line(path, len(raw.columns), raw.height + 1)
     level = _level(raw.columns, path)
     required, nullable = LEVELS[level]
     missing = [c for c in required if c not in raw.columns]
