@@ -1,1 +1,1 @@
-"""Benchmarks: each module runs with ``python -m benchmarks.NAME`` and prints its figures."""
+"""Benchmarks: each module runs with `python -m benchmarks.NAME`; `python -m benchmarks` runs them all."""
