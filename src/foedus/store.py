@@ -7,7 +7,7 @@ An import reads and checks every file first, then replaces the dataset's tables 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled
+from .datasets.atop_links import CURATED_ATOP_IDS
 from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError
@@ -159,16 +160,19 @@ def _stamp() -> int | None:
 
 def active_corpus() -> Corpus:
     """The bundled corpus plus the imported ATOP alliances; a curated treaty wins over the
-    ATOP alliance whose id it claims (``atop_id``). Loaded once per process and store state."""
+    ATOP alliance it covers (see :func:`combine`). Loaded once per process and store state."""
     return _active(str(store_path()), _stamp())
 
 
 @cache
-def _active(path: str, stamp: int | None) -> Corpus:
-    return bundled() if stamp is None else combine(bundled(), atop_treaties())
+def _active(path: str, stamp: int | None) -> Corpus:  # path and stamp key the cache
+    return combine(bundled(), [] if stamp is None else atop_treaties())
 
 
-def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
-    """Curated treaties plus imported ones, dropping each imported alliance a curated file claims."""
-    claimed = {t.atop_id for t in curated if t.atop_id is not None}
-    return Corpus([*curated, *(t for t in imported if t.atop_id not in claimed)])
+def combine(curated: Corpus, imported: list[Treaty], links: Mapping[str, int] = CURATED_ATOP_IDS) -> Corpus:
+    """Curated treaties, each linked to its ATOP alliance (its own ``atop_id``, else ``links``),
+    plus the imported alliances that no curated treaty claims: the curated coding wins."""
+    linked = [t if t.atop_id is not None or t.id not in links else t.model_copy(update={"atop_id": links[t.id]})
+              for t in curated]
+    claimed = {t.atop_id for t in linked if t.atop_id is not None}
+    return Corpus([*linked, *(t for t in imported if t.atop_id not in claimed)])
