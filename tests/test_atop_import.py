@@ -15,7 +15,7 @@ from foedus import store
 from foedus.cli import app
 from foedus.datasets import registry
 from foedus.datasets.download import sha256_of
-from foedus.errors import DataError
+from foedus.errors import DataError, FoedusError
 
 ALLIANCES = "atop4_01_alliance_level.csv"
 MEMBERS = "atop4_01_member_level.csv"
@@ -93,11 +93,13 @@ def test_failed_first_import_creates_no_store(atop_files, tmp_path):
     assert not store.store_path().exists() and store.imports() == []
 
 
-def test_impossible_dates_are_named(atop_files, tmp_path):
+@pytest.mark.parametrize(("column", "value"), [("dayexit", "30"), ("moexit", "13"), ("moent", "0"), ("yrexit", "1700")])
+def test_impossible_dates_are_named(atop_files, tmp_path, column, value):
     rows = _rows(atop_files[1])
     head = rows[0]
     row = next(i for i, r in enumerate(rows[1:], start=1) if r[head.index("yrexit")] != "0")
-    rows[row][head.index("moexit")], rows[row][head.index("dayexit")] = "2", "30"
+    rows[row][head.index("moexit")] = "2"
+    rows[row][head.index(column)] = value
     bad = _write(tmp_path / MEMBERS, rows)
     with pytest.raises(DataError, match=rf":{row + 1}: columns yrent..dayexit: .* not a valid phase"):
         store.import_dataset("atop", [atop_files[0], bad])
@@ -165,3 +167,8 @@ def test_cli_bad_file_is_one_line_exit_1(atop_files, tmp_path):
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 1
     assert proc.stderr == f"foedus: error: {bad}:8: column phase: 'one' is not a whole number\n"
+
+
+def test_only_atop_is_imported():
+    with pytest.raises(FoedusError, match="dataset cow-states is read where it is fetched; only atop is imported"):
+        store.import_dataset("cow-states")
