@@ -22,9 +22,9 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__, places, states
+from . import __version__, places, states, store
 from .compare import compare
-from .corpus.loader import Corpus, bundled
+from .corpus.loader import Corpus
 from .engine import assess
 from .errors import FoedusError, UnknownTreatyError
 from .model import Act, Kind
@@ -110,7 +110,8 @@ class BodyLimit:
 
 def create_app(corpus: Corpus | None = None) -> FastAPI:
     """The FastAPI app serving the JSON API under /api and the page at /."""
-    corpus = corpus if corpus is not None else bundled()
+    def active() -> Corpus:  # the store's corpus is re-read when an import changes it
+        return corpus if corpus is not None else store.active_corpus()
     app = FastAPI(
         title="foedus",
         version=__version__,
@@ -136,17 +137,18 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
     @app.get("/api/meta", tags=["about"])
     def meta() -> dict:
         """Version, the corpus's size and every treaty's sources."""
-        return {"treaties": len(corpus), "strength_rubric": "/api/strength", "meta": _meta(corpus, corpus.treaties)}
+        c = active()
+        return {"treaties": len(c), "strength_rubric": "/api/strength", "meta": _meta(c, c.treaties)}
 
     @app.get("/api/states/{query}", tags=["states"], responses=ERRORS)
     def state(query: str) -> dict:
         """Resolve a state name or code (as `foedus state`)."""
-        return {**states.resolve(query).as_json(), "meta": _meta(corpus, ())}
+        return {**states.resolve(query).as_json(), "meta": _meta(active(), ())}
 
     @app.get("/api/places", tags=["states"])
     def place_list() -> dict:
         """The gazetteer of named places an attack can land on."""
-        return {"places": places.gazetteer(), "meta": _meta(corpus, ())}
+        return {"places": places.gazetteer(), "meta": _meta(active(), ())}
 
     @app.get("/api/treaties", tags=["treaties"], responses=ERRORS)
     def treaty_list(
@@ -157,20 +159,20 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
     ) -> dict:
         """List treaties, filtered by party, date, source and kind (as `foedus treaties --json`)."""
         pid = states.state_id(party) if party else None
-        items = corpus.select(party=pid, on=on, source=source, kind=kind)
-        return {"treaties": [t.summary() for t in items], "meta": _meta(corpus, ())}
+        items = active().select(party=pid, on=on, source=source, kind=kind)
+        return {"treaties": [t.summary() for t in items], "meta": _meta(active(), ())}
 
     @app.get("/api/treaties/{treaty_id}", tags=["treaties"], responses=ERRORS)
     def treaty(treaty_id: str) -> dict:
         """One treaty with its coding and articles (as `foedus show --json`)."""
-        t = corpus.get(treaty_id)
-        return {**t.model_dump(mode="json"), "meta": _meta(corpus, [t.id])}
+        t = active().get(treaty_id)
+        return {**t.model_dump(mode="json"), "meta": _meta(active(), [t.id])}
 
     @app.post("/api/assess", tags=["scenarios"], responses=ERRORS)
     def assess_scenario(s: Scenario) -> dict:
         """Who must help whom if the target is attacked (as `foedus assess --json`)."""
-        result = assess(s.target, s.attackers, s.on, s.place, s.act, corpus=corpus)
-        return {**result.as_json(), "meta": _meta(corpus, (f.treaty for f in result.findings))}
+        result = assess(s.target, s.attackers, s.on, s.place, s.act, corpus=active())
+        return {**result.as_json(), "meta": _meta(active(), (f.treaty for f in result.findings))}
 
     @app.get("/api/compare", tags=["treaties"], responses=ERRORS)
     def compare_treaties(
@@ -180,22 +182,22 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
         on_b: Annotated[date | None, Query(description="Date for the second side (default: on).")] = None,
     ) -> dict:
         """Two treaties, or one at two dates, side by side with a word diff (as `foedus compare --json`)."""
-        c = compare(a, b, on, on_b, corpus=corpus)
-        return {**c.as_json(), "meta": _meta(corpus, [c.a.id, c.b.id])}
+        c = compare(a, b, on, on_b, corpus=active())
+        return {**c.as_json(), "meta": _meta(active(), [c.a.id, c.b.id])}
 
     @app.get("/api/network", tags=["network"], responses=ERRORS)
     def alliance_network(
         on: Annotated[date | None, Query(description="The date, YYYY-MM-DD (default: today).")] = None,
     ) -> dict:
         """The alliance network on a date, with layout positions (as `foedus network --json`)."""
-        doc = network(on or date.today(), corpus).as_json()
-        return {**doc, "meta": _meta(corpus, (t for e in doc["edges"] for t in e["treaties"]))}
+        doc = network(on or date.today(), active()).as_json()
+        return {**doc, "meta": _meta(active(), (t for e in doc["edges"] for t in e["treaties"]))}
 
     @app.get("/api/strength", tags=["about"])
     def strength_rubric() -> dict:
         """The strength rubric every obligation is classed by."""
         return {"rubric": [{"class": s.label, "rank": int(s), "meaning": m, "rule": r} for s, m, r in RUBRIC],
-                "meta": _meta(corpus, ())}
+                "meta": _meta(active(), ())}
 
     web = Path(str(resources.files("foedus").joinpath("web")))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +13,13 @@ import typer
 from rich.console import Console
 
 from . import render, states
+from .cli_data import app as data_app
 from .compare import compare as compare_treaties
-from .corpus.loader import bundled, load_treaty_file
+from .corpus.loader import load_treaty_file
 from .engine import assess as assess_event
 from .errors import FoedusError
 from .model import Act, Kind
+from .store import active_corpus
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -25,6 +28,14 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console()
+app.add_typer(data_app, name="data")
+
+
+class Origin(str, Enum):
+    """Where a treaty's coding comes from."""
+
+    CURATED = "curated"
+    ATOP = "atop"
 
 
 def _day(text: str | None) -> date | None:
@@ -65,14 +76,15 @@ def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
     kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.")] = None,
+    source: Annotated[Origin | None, typer.Option(help="Only curated treaties, or only ATOP alliances.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
 
-    Example: foedus treaties --on 2026-01-01 --kind defense
+    Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
     pid = states.state_id(party) if party else None
-    items = bundled().select(party=pid, on=_day(on), kind=kind)
+    items = active_corpus().select(party=pid, on=_day(on), kind=kind, source=source.value if source else None)
     if as_json:
         _emit({"treaties": [t.summary() for t in items]})
     else:
@@ -88,7 +100,7 @@ def show(
 
     Example: foedus show rus-prk-2024
     """
-    t = bundled().get(treaty_id)
+    t = active_corpus().get(treaty_id)
     if as_json:
         _emit(t.model_dump(mode="json"))
     else:

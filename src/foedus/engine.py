@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from . import places, states
-from .corpus.loader import Corpus, bundled
+from . import places, states, store
+from .corpus.loader import Corpus
 from .errors import FoedusError
 from .model import (
     Act,
@@ -117,7 +117,7 @@ def assess(
 
 def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
     """Findings for a ready-made event."""
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else store.active_corpus()
     findings: list[Finding] = []
     notes: list[str] = []
     involved = {event.target, *event.attackers}

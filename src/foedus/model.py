@@ -364,7 +364,7 @@ class Treaty(Frozen):
     def summary(self) -> dict:
         """The JSON shape of one row of ``foedus treaties --json`` and the API."""
         return {"id": self.id, "name": self.name, "in_force": str(self.in_force),
-                "ended": str(self.ended) if self.ended else None}
+                "ended": str(self.ended) if self.ended else None, "origin": self.origin, "atop_id": self.atop_id}
 
     def article(self, number: str | None) -> Article | None:
         """The article with this number, if quoted."""

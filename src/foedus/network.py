@@ -14,8 +14,8 @@ from datetime import date
 
 import networkx as nx
 
-from . import states
-from .corpus.loader import Corpus, bundled
+from . import states, store
+from .corpus.loader import Corpus
 from .model import Obligation, Strength, Treaty
 from .strength import strength
 
@@ -34,7 +34,7 @@ def _pairs(treaty: Treaty, ob: Obligation, members: list[str]) -> list[tuple[str
 
 def alliance_graph(on: date, corpus: Corpus | None = None) -> nx.Graph:
     """The network of obligations in force on ``on``, one undirected edge per bound pair."""
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else store.active_corpus()
     g = nx.Graph(on=on)
     for treaty in corpus:
         members = treaty.members_on(on)
@@ -134,6 +134,6 @@ def year_range(corpus: Corpus) -> tuple[int, int]:
 
 def network(on: date, corpus: Corpus | None = None) -> Network:
     """The alliance network on ``on`` with layout positions and the corpus's year span."""
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else store.active_corpus()
     g = alliance_graph(on, corpus)
     return Network(on=on, graph=g, positions=layout(g), years=year_range(corpus))
