@@ -57,6 +57,22 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def atop_server(tmp_path_factory, shared_data) -> Iterator[str]:
+    """A `foedus serve` whose data directory holds the imported ATOP 4.01 alliances."""
+    from foedus import store
+
+    data_dir = tmp_path_factory.mktemp("serve-atop-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FOEDUS_DATA_DIR", str(data_dir))
+        store.import_dataset("atop", [shared_data / "atop4_01_alliance_level.csv",
+                                      shared_data / "atop4_01_member_level.csv"])
+    proc, url = start_server(data_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """A headless Debian chromium driven by Playwright (skips without it unless FOEDUS_REQUIRE_BROWSER=1)."""
     if not CHROMIUM.exists():
