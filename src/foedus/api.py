@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as FPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -141,7 +142,7 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
         return {"treaties": len(c), "strength_rubric": "/api/strength", "meta": _meta(c, c.treaties)}
 
     @app.get("/api/states/{query}", tags=["states"], responses=ERRORS)
-    def state(query: str) -> dict:
+    def state(query: Annotated[str, FPath(max_length=200, description="A name or code.")]) -> dict:
         """Resolve a state name or code (as `foedus state`)."""
         return {**states.resolve(query).as_json(), "meta": _meta(active(), ())}
 
@@ -163,7 +164,7 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
         return {"treaties": [t.summary() for t in items], "meta": _meta(active(), ())}
 
     @app.get("/api/treaties/{treaty_id}", tags=["treaties"], responses=ERRORS)
-    def treaty(treaty_id: str) -> dict:
+    def treaty(treaty_id: Annotated[str, FPath(max_length=200, description="A treaty id.")]) -> dict:
         """One treaty with its coding and articles (as `foedus show --json`)."""
         t = active().get(treaty_id)
         return {**t.model_dump(mode="json"), "meta": _meta(active(), [t.id])}
