@@ -49,6 +49,12 @@ def test_north_korea_scenario_highlights_its_allies_and_opens_the_article(page, 
     treaty = httpx.get(f"{server}/api/treaties/rus-prk-2024").json()
     art4 = next(a["text"] for a in treaty["articles"] if a["number"] == "4")
     expect(page.locator("#article-text")).to_have_text(art4)
+    # each highlighted state opens the article that binds it
+    china = next(f for f in assess("North Korea", ["South Korea"], date.fromisoformat(NK_DAY)).findings
+                 if f.obligor == "CHN" and f.kind.value == "defense")
+    page.click("#rounds .state[data-id=CHN]")
+    expect(page.locator("#article-title")).to_have_text(f"{china.treaty_name}, Article {china.article}")
+    expect(page.locator("#article-text")).to_have_text(china.text)
     screenshot(page)
 
 

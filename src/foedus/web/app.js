@@ -146,13 +146,17 @@ async function initLegend() {
 
 const JOINING = new Set(["defense", "offense"]);
 
-// Round 1 from an assessment: obligors owing military help under an obligation in force and triggered.
+// Round 1 from an assessment: each state owing military help under an obligation that binds here,
+// on the side of the state it owes (entries shaped as the cascade's).
 function roundsFromAssessment(doc) {
-  const helpers = new Map();
+  const entries = new Map();
   for (const f of doc.findings) {
-    if (f.status === "obligated" && JOINING.has(f.kind) && !helpers.has(f.obligor)) helpers.set(f.obligor, f);
+    if (f.status !== "obligated" || !JOINING.has(f.kind)) continue;
+    const side = f.beneficiary === doc.event.target ? "defender" : "aggressor";
+    if (!entries.has(f.obligor)) entries.set(f.obligor, { state: f.obligor, side, round: 1, findings: [] });
+    entries.get(f.obligor).findings.push(f);
   }
-  return [{ round: 1, side: doc.event.target, states: [...helpers.keys()] }];
+  return [{ round: 1, entries: [...entries.values()] }];
 }
 
 function showArticle(f) {
@@ -162,29 +166,38 @@ function showArticle(f) {
   $("#article-reasons").textContent = `${nameOf(f.obligor)} → ${nameOf(f.beneficiary)}: ${f.status}. ${f.reasons.join("; ")}`;
 }
 
-function highlight(svg, doc, rounds, upTo) {
-  const cls = new Map([[doc.event.target, "target"], ...doc.event.attackers.map((a) => [a, "attacker"])]);
-  rounds.filter((r) => r.round <= upTo).forEach((r) => r.states.forEach((s) => cls.set(s, "obligated")));
+const NODE_CLASSES = ["target", "attacker", "obligated", "aggressor-ally"];
+
+function highlight(svg, event, rounds, upTo) {
+  const cls = new Map([[event.target, "target"], ...event.attackers.map((a) => [a, "attacker"])]);
+  for (const r of rounds.filter((x) => x.round <= upTo)) {
+    for (const e of r.entries) cls.set(e.state, e.side === "defender" ? "obligated" : "aggressor-ally");
+  }
   for (const g of svg.querySelectorAll(".node")) {
-    g.classList.remove("target", "attacker", "obligated");
+    g.classList.remove(...NODE_CLASSES);
     if (cls.has(g.dataset.id)) g.classList.add(cls.get(g.dataset.id));
   }
+  for (const div of document.querySelectorAll("#rounds .round")) div.classList.toggle("shown", Number(div.dataset.round) <= upTo);
 }
 
-function renderRounds(doc, rounds, svg) {
+function renderRounds(event, rounds, svg) {
   const box = $("#rounds");
   box.replaceChildren();
-  rounds.forEach((r) => {
+  for (const r of rounds) {
     const div = el("div", { class: "round", "data-round": r.round });
     const button = el("button", { type: "button" }, `Round ${r.round}`);
-    button.addEventListener("click", () => highlight(svg, doc, rounds, r.round));
-    div.appendChild(button);
-    div.append(` obligated to help ${nameOf(r.side)}: `);
-    if (!r.states.length) div.append("no one");
-    for (const s of r.states) div.appendChild(el("span", { class: "state obligated", "data-id": s }, nameOf(s)));
+    button.addEventListener("click", () => highlight(svg, event, rounds, r.round));
+    div.append(button, " enter the war: ");
+    if (!r.entries.length) div.append("no one is obligated to help either side");
+    for (const e of r.entries) {
+      const chip = el("button", { type: "button", class: `state ${e.side === "defender" ? "obligated" : "aggressor-ally"}`,
+        "data-id": e.state, title: `on the ${e.side} side; click for the article` }, nameOf(e.state));
+      chip.addEventListener("click", () => showArticle(e.findings[0]));
+      div.appendChild(chip);
+    }
     box.appendChild(div);
-  });
-  highlight(svg, doc, rounds, rounds.length);
+  }
+  highlight(svg, event, rounds, Math.max(...rounds.map((r) => r.round)));
 }
 
 function renderFindings(doc) {
@@ -211,8 +224,11 @@ function renderFindings(doc) {
     ? "Sources: " + doc.meta.sources.map((s) => `${s.treaty}: ${s.citation}`).join(" · ") : "";
 }
 
+let scenarioRequest = 0; // only the latest submission is shown
+
 async function runScenario(ev) {
   ev.preventDefault();
+  const mine = ++scenarioRequest;
   const form = new FormData(ev.target);
   const body = { target: form.get("target").trim(), act: form.get("act") };
   const attacker = form.get("attacker").trim();
@@ -232,16 +248,18 @@ async function runScenario(ev) {
       if (!names.has(id)) names.set(id, (await api(`/api/states/${encodeURIComponent(id)}`)).name);
       net.nodes.push({ id, name: nameOf(id), x: -0.9 + 0.45 * i, y: 1.07, degree: 0 });
     }
+    if (mine !== scenarioRequest) return;
     showError("");
     const svg = $("#scenario-svg");
     drawNetwork(svg, net, null);
     const attackers = doc.event.attackers.map(nameOf).join(", ") || "an unnamed attacker";
     $("#scenario-title").textContent = `${doc.event.act} on ${nameOf(doc.event.target)} by ${attackers}: ${doc.event.place.name}, ${doc.event.on}`;
     $("#article").hidden = true;
-    renderRounds(doc, roundsFromAssessment(doc), svg);
+    renderRounds(doc.event, roundsFromAssessment(doc), svg);
     renderFindings(doc);
     $("#scenario-result").hidden = false;
   } catch (err) {
+    if (mine !== scenarioRequest) return;
     showError(err.message);
     $("#scenario-result").hidden = true;
   }
