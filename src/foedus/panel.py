@@ -1,0 +1,374 @@
+"""Research panels: dyad-years and state-years with ATOP alliance obligations and portfolio similarity.
+
+The verbs compose in the create/add style: ``create_dyad_years()`` or ``create_state_years()``
+first, then ``add_atop_alliance()`` and ``add_similarity()``. Each returns a :class:`Panel`,
+a polars frame that carries what it is (unit, directedness, years) and which datasets and
+measures it used (for :func:`foedus.citations.bibtex`), so every verb can check its input.
+
+A dyad-year exists when both states were COW system members on at least one same day of
+that year; a state-year when the state was a member on at least one day of it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+
+from . import similarity, states
+from .config import data_dir
+from .errors import DataError, FoedusError
+
+Unit = Literal["dyad-year", "state-year"]
+SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
+ATOP_DDYR_FILE = "atop5_1_ddyr_obligations_peacesciencer.csv"
+ATOP_COVERAGE = (1815, 2018)  # the years ATOP 5.1's dyad-year file covers
+OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
+STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
+TIE_LEVELS = {"valued": 4, "binary": 2}
+SOURCES_KEY = b"foedus:sources"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A panel frame with what it is: ``unit``, ``directed``, the ``years`` it spans and its ``sources``."""
+
+    frame: pl.DataFrame
+    unit: Unit
+    directed: bool
+    years: tuple[int, int]
+    sources: tuple[str, ...] = ()
+    states_file: Path | None = None  # the COW state list it was built from (None: the fetched one)
+
+    def to_polars(self) -> pl.DataFrame:
+        """The panel as a polars DataFrame."""
+        return self.frame
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The panel as a pandas DataFrame (missing values as ``pd.NA`` in nullable integer columns)."""
+        return self.frame.to_pandas(use_pyarrow_extension_array=False)
+
+    def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
+        """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
+        return verb(self, *args, **kwargs)
+
+    def _with(self, frame: pl.DataFrame, *sources: str) -> Panel:
+        return replace(self, frame=frame, sources=tuple(dict.fromkeys((*self.sources, *sources))))
+
+    def write(self, path: Path) -> Path:
+        """Write to ``.parquet`` (sources kept in the file's metadata), ``.csv`` or Stata ``.dta``.
+
+        The file appears whole or not at all.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".parquet", ".csv", ".dta"):
+            raise FoedusError(f"{path}: unknown output format {suffix or '(none)'!r} (use .parquet, .csv or .dta)")
+        if not path.parent.is_dir():
+            raise FoedusError(f"{path}: directory {path.parent} does not exist")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+        os.close(fd)
+        try:
+            if suffix == ".parquet":
+                table = self.frame.to_arrow()
+                meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode()}
+                pq.write_table(table.replace_schema_metadata(meta), tmp)
+            elif suffix == ".csv":
+                self.frame.write_csv(tmp)
+            else:
+                self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel")
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return path
+
+
+def panel_sources(path: Path) -> tuple[str, ...]:
+    """The citation keys stored in a parquet panel written by :meth:`Panel.write`."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise FoedusError(f"{path}: not a readable parquet file ({exc})") from None
+    if SOURCES_KEY not in meta:
+        raise FoedusError(f"{path}: no foedus sources recorded (was it written by `foedus panel`?)")
+    return tuple(k for k in meta[SOURCES_KEY].decode().split(",") if k)
+
+
+def atop_ddyr_path() -> Path:
+    """Where the ATOP 5.1 directed dyad-year obligations file is kept once fetched."""
+    return data_dir() / "atop" / ATOP_DDYR_FILE
+
+
+def _require(path: Path | None, default: Path, dataset: str) -> Path:
+    path = Path(path) if path is not None else default
+    if not path.is_file():
+        raise DataError(f"{dataset} file not found at {path}: run `foedus data fetch {dataset}` or pass its path")
+    return path
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``."""
+    first, sep, last = text.partition("-")
+    try:
+        years = (int(first), int(last) if sep else int(first))
+    except ValueError:
+        raise FoedusError(f"bad years {text!r} (use FIRST-LAST, e.g. 1816-2016)") from None
+    return years
+
+
+def _check_years(years: tuple[int, int]) -> tuple[int, int]:
+    first, last = years
+    lo, hi = SYSTEM_YEARS
+    if not lo <= first <= last <= hi:
+        raise FoedusError(f"years {first}-{last} outside the COW state system list ({lo}-{hi}) or reversed")
+    return first, last
+
+
+def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
+    """One row per membership spell and year: ``ccode, year, first, last`` (days of membership in that year)."""
+    path = _require(states_file, states.cow_states_path(), "cow-states")
+    spells = states.read_cow_states(path)
+    open_end = states.COW_COVERAGE_END + timedelta(days=1)
+    rows = [(c, s.start, (s.end or open_end) - timedelta(days=1)) for c, ss in spells.items() for s in ss]
+    first, last = years
+    return (
+        pl.DataFrame(rows, schema={"ccode": pl.Int32, "first": pl.Date, "last": pl.Date}, orient="row")
+        .with_columns(year=pl.int_ranges(pl.col("first").dt.year(), pl.col("last").dt.year() + 1, dtype=pl.Int32))
+        .explode("year")
+        .filter(pl.col("year").is_between(first, last))
+        .with_columns(
+            first=pl.max_horizontal("first", pl.date(pl.col("year"), 1, 1)),
+            last=pl.min_horizontal("last", pl.date(pl.col("year"), 12, 31)),
+        )
+    )
+
+
+def create_state_years(years: tuple[int, int] = SYSTEM_YEARS, states_file: Path | None = None) -> Panel:
+    """Every COW system member in every year: ``ccode, year``."""
+    years = _check_years(years)
+    frame = _member_years(years, states_file).select("ccode", "year").unique().sort("ccode", "year")
+    return Panel(frame, "state-year", directed=False, years=years, sources=("cow-states",), states_file=states_file)
+
+
+def create_dyad_years(
+    years: tuple[int, int] = SYSTEM_YEARS, directed: bool = True, states_file: Path | None = None
+) -> Panel:
+    """Every pair of states that were system members on a same day of a year: ``ccode1, ccode2, year``.
+
+    Directed panels hold both (a, b) and (b, a); non-directed ones only ``ccode1 < ccode2``.
+    """
+    years = _check_years(years)
+    spells = _member_years(years, states_file).lazy()
+    pair = pl.col("ccode1") < pl.col("ccode2") if not directed else pl.col("ccode1") != pl.col("ccode2")
+    frame = (
+        spells.rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
+        .join(spells.rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), on="year")
+        .filter(pair & (pl.col("first1") <= pl.col("last2")) & (pl.col("first2") <= pl.col("last1")))
+        .select("ccode1", "ccode2", "year")
+        .unique()
+        .sort("ccode1", "ccode2", "year")
+        .collect()
+    )
+    return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
+
+
+def read_atop_ddyr(path: Path | None = None) -> pl.DataFrame:
+    """The ATOP directed dyad-year obligation flags, one row per directed dyad-year sharing an alliance.
+
+    Adds ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
+    ``atopally``), even where the row's own direction carries no obligation.
+    """
+    path = _require(path, atop_ddyr_path(), "atop")
+    key = ("ccode1", "ccode2", "year")
+    try:
+        frame = pl.read_csv(path, columns=[*key, *OBLIGATIONS], schema_overrides=dict.fromkeys(key, pl.Int32))
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    if frame.select(pl.struct(*key).is_duplicated().any()).item():
+        raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
+    return frame.with_columns(pl.col(OBLIGATIONS).cast(pl.Int8), atop_alliance=pl.lit(1, pl.Int8))
+
+
+def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
+    """Symmetrize directed flags: a pair's flag is set when either state owes the other (both orders kept)."""
+    swapped = atop.rename({"ccode1": "ccode2", "ccode2": "ccode1"}).select(atop.columns)
+    return pl.concat([atop, swapped]).group_by("ccode1", "ccode2", "year").agg(pl.col(ATOP_COLUMNS).max())
+
+
+def _covered(
+    frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int], dtype: type[pl.DataType]
+) -> pl.DataFrame:
+    """Zero where the dataset covers the year but has no row; missing outside its coverage."""
+    inside = pl.col("year").is_between(*coverage)
+    return frame.with_columns(pl.when(inside).then(pl.col(c).fill_null(0)).cast(dtype).alias(c) for c in columns)
+
+
+def _need(panel: Panel, unit: Unit | None, verb: str) -> None:
+    if not isinstance(panel, Panel):
+        raise FoedusError(f"{verb}() takes a Panel: start with create_dyad_years() or create_state_years()")
+    if unit is not None and panel.unit != unit:
+        first = "create_dyad_years()" if unit == "dyad-year" else "create_state_years()"
+        raise FoedusError(f"{verb}() needs a {unit} panel, got a {panel.unit} panel: run {first} first")
+
+
+def add_atop_alliance(
+    panel: Panel, atop_file: Path | None = None, coverage: tuple[int, int] = ATOP_COVERAGE
+) -> Panel:
+    """Add ATOP obligation flags (dyad-years) or counts of partners (state-years).
+
+    Directed dyad-years take the flags of their own direction (``ccode1`` owes ``ccode2``);
+    non-directed ones take either direction. State-years get ``atop_ndefense`` ...
+    ``atop_nconsul`` and ``atop_nallies``: the number of system members the state shares such a
+    tie with (either direction) on a same day of the year. Outside ``coverage`` values are missing.
+    """
+    _need(panel, None, "add_atop_alliance")
+    atop = read_atop_ddyr(atop_file)
+    if panel.unit == "dyad-year":
+        ties = atop if panel.directed else _either_direction(atop)
+        frame = panel.frame.drop(ATOP_COLUMNS, strict=False).join(
+            ties, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
+        )
+        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), "atop")
+    dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
+    counts = (
+        dyads.join(_either_direction(atop), on=["ccode1", "ccode2", "year"], how="inner")
+        .group_by(ccode="ccode1", year="year")
+        .agg(pl.col(c).cast(pl.Int32).sum().alias(n) for c, n in STATE_YEAR_COUNTS.items())
+    )
+    columns = tuple(STATE_YEAR_COUNTS.values())
+    frame = panel.frame.drop(columns, strict=False).join(counts, on=["ccode", "year"], how="left", maintain_order="left")
+    return panel._with(_covered(frame, columns, coverage, pl.Int32), "atop")
+
+
+def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
+    """Each pair-year's tie (either direction) on the portfolio scale: ``ccode1, ccode2, year, tie``.
+
+    Valued (0-3): 3 defence or offence, 2 neutrality or consultation, 1 non-aggression only,
+    0 none (also a shared alliance with no obligation either way). Binary: 1 for any obligation.
+    """
+    if ties not in TIE_LEVELS:
+        raise FoedusError(f"unknown ties {ties!r} (use {' or '.join(TIE_LEVELS)})")
+    flags = _either_direction(atop)
+    c = pl.col
+    valued = (
+        pl.when((c("atop_defense") == 1) | (c("atop_offense") == 1)).then(3)
+        .when((c("atop_neutral") == 1) | (c("atop_consul") == 1)).then(2)
+        .when(c("atop_nonagg") == 1).then(1)
+        .otherwise(0)
+    )
+    tie = valued if ties == "valued" else (valued > 0).cast(pl.Int8)
+    return flags.select("ccode1", "ccode2", "year", tie.cast(pl.Int8).alias("tie"))
+
+
+def similarity_columns(measures: tuple[str, ...], ties: str, distance: str, weighted: bool) -> dict[str, str]:
+    """Column name for each measure, e.g. ``s_valued_abs``, ``sw_valued_sq`` (weighted), ``taub_valued``."""
+    dist = {"absolute": "abs", "squared": "sq"}.get(distance, distance)
+    names = {"s": "sw" if weighted else "s", "kappa": "kappa", "pi": "pi", "tau-b": "taub"}
+    return {m: f"taub_{ties}" if m == "tau-b" else f"{names.get(m, m)}_{ties}_{dist}" for m in measures}
+
+
+MEASURE_SOURCES = {"s": "signorino-ritter-1999", "tau-b": "bueno-de-mesquita-1975", "kappa": "hage-2011", "pi": "hage-2011"}
+
+
+def _weights(capabilities: pl.DataFrame | pd.DataFrame, column: str) -> pl.DataFrame:
+    frame = pl.from_pandas(capabilities) if isinstance(capabilities, pd.DataFrame) else capabilities
+    missing = [c for c in ("ccode", "year", column) if c not in frame.columns]
+    if missing:
+        raise FoedusError(f"capabilities lack column(s) {', '.join(missing)} (need ccode, year, {column})")
+    frame = frame.select(pl.col("ccode", "year").cast(pl.Int32), pl.col(column).cast(pl.Float64).alias("weight"))
+    if frame.select((pl.col("weight") < 0).any()).item():
+        raise FoedusError(f"capabilities: negative values in column {column}")
+    return frame.drop_nulls()
+
+
+def add_similarity(
+    panel: Panel,
+    measures: tuple[str, ...] = ("s",),
+    ties: str = "valued",
+    distance: similarity.Distance = "absolute",
+    capabilities: pl.DataFrame | pd.DataFrame | None = None,
+    capability_column: str = "cinc",
+    atop_file: Path | None = None,
+    coverage: tuple[int, int] = ATOP_COVERAGE,
+) -> Panel:
+    """Add alliance-portfolio similarity of every dyad-year (see docs/panels.md for the definitions).
+
+    A state's portfolio is its ATOP tie (either direction) with every system member of the
+    year, itself included at the top of the scale. With ``capabilities`` (``ccode, year`` and
+    ``capability_column``), S is weighted by them; a year where a member lacks a value gets no
+    weighted S. Outside ATOP's coverage all measures are missing.
+    """
+    _need(panel, "dyad-year", "add_similarity")
+    measures = tuple(dict.fromkeys(measures))
+    similarity.all_pairs(np.zeros((1, 1), dtype=int), measures, distance=distance)  # validate up front
+    columns = similarity_columns(measures, ties, distance, capabilities is not None)
+    levels = TIE_LEVELS.get(ties, 0)
+    tie_pairs = atop_tie_levels(read_atop_ddyr(atop_file), ties)
+    weights = _weights(capabilities, capability_column) if capabilities is not None else None
+    members = create_state_years(panel.years, panel.states_file).frame.filter(pl.col("year").is_between(*coverage))
+    by_year = {k[0]: v for k, v in tie_pairs.partition_by("year", as_dict=True).items()}
+    w_by_year = {k[0]: v for k, v in weights.partition_by("year", as_dict=True).items()} if weights is not None else {}
+    parts = []
+    for (year,), group in members.sort("year", "ccode").partition_by("year", as_dict=True).items():
+        codes = group["ccode"].to_numpy()
+        parts.append(_year_similarity(year, codes, by_year.get(year), w_by_year.get(year), weights is not None,
+                                      measures, columns, levels, distance))
+    keys = {"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32}
+    scores = pl.DataFrame(
+        {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in (*keys, *columns.values())},
+        schema=keys | dict.fromkeys(columns.values(), pl.Float64),
+    ).with_columns(pl.col(list(columns.values())).fill_nan(None))
+    frame = panel.frame.drop(list(columns.values()), strict=False).join(
+        scores, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
+    )
+    return panel._with(frame, "atop", *(MEASURE_SOURCES[m] for m in measures))
+
+
+def _year_similarity(
+    year: int,
+    codes: np.ndarray,
+    pairs: pl.DataFrame | None,
+    weights: pl.DataFrame | None,
+    weighted: bool,
+    measures: tuple[str, ...],
+    columns: dict[str, str],
+    levels: int,
+    distance: similarity.Distance,
+) -> dict[str, np.ndarray]:
+    """All ordered pairs of one year's members with their similarity scores, as columns."""
+    n = len(codes)
+    index = {int(c): i for i, c in enumerate(codes)}
+    tie = np.zeros((n, n), dtype=np.int8)
+    if pairs is not None:
+        a = pairs["ccode1"].to_numpy()
+        b = pairs["ccode2"].to_numpy()
+        keep = np.isin(a, codes) & np.isin(b, codes)
+        rows = np.searchsorted(codes, a[keep])
+        cols = np.searchsorted(codes, b[keep])
+        tie[rows, cols] = pairs["tie"].to_numpy()[keep]
+    np.fill_diagonal(tie, levels - 1)
+    w = None
+    if weighted:
+        w = np.full(n, np.nan)
+        if weights is not None:
+            for c, v in zip(weights["ccode"].to_list(), weights["weight"].to_list(), strict=True):
+                if c in index:
+                    w[index[c]] = v
+    scores = similarity.all_pairs(tie, measures, levels, distance, None if w is None or np.isnan(w).any() else w)
+    if w is not None and np.isnan(w).any():
+        scores["s"] = np.full((n, n), np.nan)
+    off = ~np.eye(n, dtype=bool)
+    i, j = np.nonzero(off)
+    frame = {"ccode1": codes[i].astype(np.int32), "ccode2": codes[j].astype(np.int32),
+             "year": np.full(i.size, year, dtype=np.int32)}
+    return frame | {columns[m]: scores[m][off] for m in measures}
