@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from . import render, states
+from .cli_panel import cite, panel_app
 from .compare import compare as compare_treaties
 from .corpus.loader import bundled
 from .engine import assess as assess_event
@@ -131,10 +132,14 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
            "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in s.membership]})
 
 
+app.add_typer(panel_app, name="panel")
+app.command()(cite)
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one line and exit code 1."""
     try:
         app()
     except FoedusError as exc:
-        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False)
+        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -32,6 +32,7 @@ Unit = Literal["dyad-year", "state-year"]
 SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
 ATOP_DDYR_FILE = "atop5_1_ddyr_obligations_peacesciencer.csv"
 ATOP_COVERAGE = (1815, 2018)  # the years ATOP 5.1's dyad-year file covers
+ATOP_SOURCES = ("atop", "peacesciencer")  # the data, and the package its dyad-year subset comes from
 OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
 STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
@@ -238,7 +239,7 @@ def add_atop_alliance(
         frame = panel.frame.drop(ATOP_COLUMNS, strict=False).join(
             ties, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
         )
-        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), "atop")
+        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), *ATOP_SOURCES)
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
         dyads.join(_either_direction(atop), on=["ccode1", "ccode2", "year"], how="inner")
@@ -247,7 +248,7 @@ def add_atop_alliance(
     )
     columns = tuple(STATE_YEAR_COUNTS.values())
     frame = panel.frame.drop(columns, strict=False).join(counts, on=["ccode", "year"], how="left", maintain_order="left")
-    return panel._with(_covered(frame, columns, coverage, pl.Int32), "atop")
+    return panel._with(_covered(frame, columns, coverage, pl.Int32), *ATOP_SOURCES)
 
 
 def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
@@ -331,7 +332,7 @@ def add_similarity(
     frame = panel.frame.drop(list(columns.values()), strict=False).join(
         scores, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
     )
-    return panel._with(frame, "atop", *(MEASURE_SOURCES[m] for m in measures))
+    return panel._with(frame, *ATOP_SOURCES, *(MEASURE_SOURCES[m] for m in measures))
 
 
 def _year_similarity(
@@ -372,3 +373,45 @@ def _year_similarity(
     frame = {"ccode1": codes[i].astype(np.int32), "ccode2": codes[j].astype(np.int32),
              "year": np.full(i.size, year, dtype=np.int32)}
     return frame | {columns[m]: scores[m][off] for m in measures}
+
+
+def dyad_year_panel(
+    years: tuple[int, int] = SYSTEM_YEARS,
+    directed: bool = False,
+    alliances: bool = True,
+    measures: tuple[str, ...] = (),
+    ties: str = "valued",
+    distance: similarity.Distance = "absolute",
+    capabilities: pl.DataFrame | None = None,
+    capability_column: str = "cinc",
+    states_file: Path | None = None,
+    atop_file: Path | None = None,
+) -> Panel:
+    """A dyad-year panel with ATOP flags (unless ``alliances`` is false) and the chosen similarity measures."""
+    panel = create_dyad_years(years, directed, states_file)
+    if alliances:
+        panel = add_atop_alliance(panel, atop_file)
+    if measures:
+        panel = add_similarity(panel, measures, ties, distance, capabilities, capability_column, atop_file)
+    return panel
+
+
+def state_year_panel(
+    years: tuple[int, int] = SYSTEM_YEARS,
+    alliances: bool = True,
+    states_file: Path | None = None,
+    atop_file: Path | None = None,
+) -> Panel:
+    """A state-year panel with counts of ATOP partners (unless ``alliances`` is false)."""
+    panel = create_state_years(years, states_file)
+    return add_atop_alliance(panel, atop_file) if alliances else panel
+
+
+def read_capabilities(path: Path) -> pl.DataFrame:
+    """A capabilities CSV (``ccode, year`` and a value column, e.g. COW NMC's ``cinc``)."""
+    if not Path(path).is_file():
+        raise FoedusError(f"capabilities file not found: {path}")
+    try:
+        return pl.read_csv(path, infer_schema_length=None)
+    except pl.exceptions.PolarsError as exc:
+        raise FoedusError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
