@@ -135,29 +135,31 @@ def _check_years(years: tuple[int, int]) -> tuple[int, int]:
     return first, last
 
 
-def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
-    """One row per membership spell and year: ``ccode, year, first, last`` (days of membership in that year)."""
+def _spells(states_file: Path | None) -> pl.DataFrame:
+    """COW membership spells, sorted: ``ccode, first, last`` (first and last day as members)."""
     path = _require(states_file, states.cow_states_path(), "cow-states")
-    spells = states.read_cow_states(path)
     open_end = states.COW_COVERAGE_END + timedelta(days=1)
-    rows = [(c, s.start, (s.end or open_end) - timedelta(days=1)) for c, ss in spells.items() for s in ss]
-    first, last = years
+    rows = sorted(
+        (c, s.start, (s.end or open_end) - timedelta(days=1)) for c, ss in states.read_cow_states(path).items() for s in ss
+    )
+    return pl.DataFrame(rows, schema={"ccode": pl.Int32, "first": pl.Date, "last": pl.Date}, orient="row")
+
+
+def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
+    """Each state's years of membership: ``ccode, year``, sorted and unique."""
     return (
-        pl.DataFrame(rows, schema={"ccode": pl.Int32, "first": pl.Date, "last": pl.Date}, orient="row")
-        .with_columns(year=pl.int_ranges(pl.col("first").dt.year(), pl.col("last").dt.year() + 1, dtype=pl.Int32))
+        _spells(states_file)
+        .select("ccode", year=pl.int_ranges(pl.col("first").dt.year(), pl.col("last").dt.year() + 1, dtype=pl.Int32))
         .explode("year")
-        .filter(pl.col("year").is_between(first, last))
-        .with_columns(
-            first=pl.max_horizontal("first", pl.date(pl.col("year"), 1, 1)),
-            last=pl.min_horizontal("last", pl.date(pl.col("year"), 12, 31)),
-        )
+        .filter(pl.col("year").is_between(*years))
+        .unique(maintain_order=True)
     )
 
 
 def create_state_years(years: tuple[int, int] = SYSTEM_YEARS, states_file: Path | None = None) -> Panel:
     """Every COW system member in every year: ``ccode, year``."""
     years = _check_years(years)
-    frame = _member_years(years, states_file).select("ccode", "year").unique().sort("ccode", "year")
+    frame = _member_years(years, states_file).sort("ccode", "year")
     return Panel(frame, "state-year", directed=False, years=years, sources=("cow-states",), states_file=states_file)
 
 
@@ -166,21 +168,48 @@ def create_dyad_years(
 ) -> Panel:
     """Every pair of states that were system members on a same day of a year: ``ccode1, ccode2, year``.
 
-    Directed panels hold both (a, b) and (b, a); non-directed ones only ``ccode1 < ccode2``.
+    Directed panels hold both (a, b) and (b, a); non-directed ones only ``ccode1 < ccode2``. Two
+    membership spells share a day in exactly the years from the first to the last year of their
+    intersection, so the panel is built from pairs of spells, not pairs of state-years.
     """
     years = _check_years(years)
-    spells = _member_years(years, states_file).lazy()
+    spells = _spells(states_file)
+    # a state that left and rejoined within one year would pair twice with the same state that year
+    rejoined = spells.select(
+        (pl.col("first").dt.year() == pl.col("last").dt.year().shift(1)).over("ccode").fill_null(False).any()
+    ).item()
     pair = pl.col("ccode1") < pl.col("ccode2") if not directed else pl.col("ccode1") != pl.col("ccode2")
-    frame = (
-        spells.rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
-        .join(spells.rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), on="year")
-        .filter(pair & (pl.col("first1") <= pl.col("last2")) & (pl.col("first2") <= pl.col("last1")))
-        .select("ccode1", "ccode2", "year")
-        .unique()
-        .sort("ccode1", "ccode2", "year")
-        .collect()
+    lo, hi = pl.max_horizontal("first1", "first2"), pl.min_horizontal("last1", "last2")
+    dyads = (
+        spells.lazy().rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
+        .join(spells.lazy().rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), how="cross")
+        .filter(pair & (lo <= hi))
+        .select("ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), years[0]), hi=pl.min_horizontal(hi.dt.year(), years[1]))
+        .filter(pl.col("lo") <= pl.col("hi"))
+        .sort("ccode1", "ccode2", "lo")
+        .select("ccode1", "ccode2", year=pl.int_ranges("lo", pl.col("hi") + 1, dtype=pl.Int32))
+        .explode("year")
     )
+    frame = (dyads.unique(maintain_order=True) if rejoined else dyads).collect()
     return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
+
+
+def _dyad_key() -> pl.Expr:
+    """One int64 per directed dyad-year, ordered as (ccode1, ccode2, year): cheap to sort and join on."""
+    return pl.col("ccode1").cast(pl.Int64) * 2**24 + pl.col("ccode2").cast(pl.Int64) * 2**12 + pl.col("year")
+
+
+def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
+    """Left-join per-dyad-year ``values`` onto ``frame``, keeping the frame's rows and order.
+
+    Both sides are keyed by :func:`_dyad_key`; when the frame is in key order (as created) the
+    join is told so and runs as a merge.
+    """
+    right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
+    left = frame.drop(right.columns, strict=False).with_columns(_key=_dyad_key())
+    if left["_key"].is_sorted():
+        left, right = left.with_columns(pl.col("_key").set_sorted()), right.with_columns(pl.col("_key").set_sorted())
+    return left.join(right, on="_key", how="left", maintain_order="left").drop("_key")
 
 
 def read_atop_ddyr(path: Path | None = None) -> pl.DataFrame:
@@ -190,14 +219,15 @@ def read_atop_ddyr(path: Path | None = None) -> pl.DataFrame:
     ``atopally``), even where the row's own direction carries no obligation.
     """
     path = _require(path, atop_ddyr_path(), "atop")
-    key = ("ccode1", "ccode2", "year")
+    schema = dict.fromkeys(("ccode1", "ccode2", "year"), pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
     try:
-        frame = pl.read_csv(path, columns=[*key, *OBLIGATIONS], schema_overrides=dict.fromkeys(key, pl.Int32))
+        frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
-    if frame.select(pl.struct(*key).is_duplicated().any()).item():
+    keys = np.sort(frame.select(_dyad_key()).to_series().to_numpy())
+    if (np.diff(keys) == 0).any():
         raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
-    return frame.with_columns(pl.col(OBLIGATIONS).cast(pl.Int8), atop_alliance=pl.lit(1, pl.Int8))
+    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
 
 
 def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
@@ -235,10 +265,7 @@ def add_atop_alliance(
     _need(panel, None, "add_atop_alliance")
     atop = read_atop_ddyr(atop_file)
     if panel.unit == "dyad-year":
-        ties = atop if panel.directed else _either_direction(atop)
-        frame = panel.frame.drop(ATOP_COLUMNS, strict=False).join(
-            ties, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
-        )
+        frame = _join_dyads(panel.frame, atop if panel.directed else _either_direction(atop))
         return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), *ATOP_SOURCES)
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
@@ -329,9 +356,7 @@ def add_similarity(
         {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in (*keys, *columns.values())},
         schema=keys | dict.fromkeys(columns.values(), pl.Float64),
     ).with_columns(pl.col(list(columns.values())).fill_nan(None))
-    frame = panel.frame.drop(list(columns.values()), strict=False).join(
-        scores, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
-    )
+    frame = _join_dyads(panel.frame, scores)
     return panel._with(frame, *ATOP_SOURCES, *(MEASURE_SOURCES[m] for m in measures))
 
 
