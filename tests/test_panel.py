@@ -101,7 +101,13 @@ def test_atop_rows_left_out_are_outside_the_state_system(files):
     assert set(outside_years["year"].unique().to_list()) == {1815, 2017, 2018}
     spells = _spells(files[0])
     inside = left_out.filter(pl.col("year").is_between(1816, 2016))
-    assert inside.height > 0  # e.g. governments in exile in the Second World War
+    assert inside.height > 0  # e.g. Uruguay before 1882, Hanover, Kiribati before 1999
+    member_years = P.create_state_years(states_file=files[0]).frame.with_columns(member=pl.lit(True))
+    for side in ("ccode1", "ccode2"):
+        inside = inside.join(member_years.rename({"ccode": side, "member": f"member_{side}"}), on=[side, "year"],
+                             how="left")
+    # in this data every such row has a state that was not a system member at all that year
+    assert inside.filter(pl.col("member_ccode1") & pl.col("member_ccode2")).height == 0
     for a, b, y in inside.select(KEY).unique().iter_rows():
         assert not _share_a_day(spells, a, b, y), (a, b, y)
 
@@ -269,3 +275,17 @@ def test_to_pandas_keeps_missing_values(files, tmp_path):
     ).to_pandas()
     assert frame.loc[frame.year == 1901, "atop_defense"].isna().all()
     assert frame.loc[frame.year == 1900, "atop_defense"].notna().all()
+
+
+def test_a_state_that_leaves_and_rejoins_within_a_year_pairs_once(tmp_path):
+    header = "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
+    spells = [
+        "AAA,100,A,1900,1,1,1900,3,1,2016",  # A leaves in March 1900 ...
+        "AAA,100,A,1900,6,1,1910,12,31,2016",  # ... and is back in June
+        "BBB,200,B,1890,1,1,2016,12,31,2016",
+        "CCC,300,C,1900,4,1,1900,5,1,2016",  # C is a member only while A is out
+    ]
+    path = tmp_path / "states.csv"
+    path.write_text(header + "\n".join(spells) + "\n")
+    dyads = P.create_dyad_years((1900, 1900), states_file=path).frame
+    assert sorted(dyads.iter_rows()) == [(100, 200, 1900), (200, 100, 1900), (200, 300, 1900), (300, 200, 1900)]
