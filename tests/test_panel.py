@@ -144,7 +144,9 @@ def test_values_outside_coverage_are_missing_not_zero(files, tmp_path):
 def test_state_year_counts_match_the_non_directed_panel(files):
     counts = P.create_state_years(states_file=files[0]).pipe(P.add_atop_alliance, files[1]).frame
     dyads = _full(*files, False).frame
-    both = pl.concat([dyads.rename({"ccode1": "ccode"}).drop("ccode2"), dyads.rename({"ccode2": "ccode"}).drop("ccode1")])
+    both = pl.concat(
+        [dyads.rename({"ccode1": "ccode"}).drop("ccode2"), dyads.rename({"ccode2": "ccode"}).drop("ccode1")]
+    )
     expected = both.group_by("ccode", "year").agg(
         pl.col("atop_defense").cast(pl.Int32).sum().alias("atop_ndefense"),
         pl.col("atop_alliance").cast(pl.Int32).sum().alias("atop_nallies"),
@@ -164,7 +166,8 @@ def _portfolio(raw: pd.DataFrame, members: list[int], state: int, year: int) -> 
     level = {}
     for r in rows.itertuples():
         other = r.ccode2 if r.ccode1 == state else r.ccode1
-        v = 3 if r.atop_defense or r.atop_offense else 2 if r.atop_neutral or r.atop_consul else 1 if r.atop_nonagg else 0
+        v = (3 if r.atop_defense or r.atop_offense else 2 if r.atop_neutral or r.atop_consul
+             else 1 if r.atop_nonagg else 0)
         level[other] = max(level.get(other, 0), v)
     return np.array([3 if k == state else level.get(k, 0) for k in members])
 

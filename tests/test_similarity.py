@@ -60,8 +60,9 @@ def test_unknown_measure_and_distance():
         sim.s_score([1], [1], distance="euclid")
 
 
+levels = st.integers(0, 3)
 portfolios = st.integers(2, 25).flatmap(
-    lambda n: st.tuples(arrays(np.int64, n, elements=st.integers(0, 3)), arrays(np.int64, n, elements=st.integers(0, 3)))
+    lambda n: st.tuples(arrays(np.int64, n, elements=levels), arrays(np.int64, n, elements=levels))
 )
 
 

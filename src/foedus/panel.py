@@ -140,7 +140,9 @@ def _spells(states_file: Path | None) -> pl.DataFrame:
     path = _require(states_file, states.cow_states_path(), "cow-states")
     open_end = states.COW_COVERAGE_END + timedelta(days=1)
     rows = sorted(
-        (c, s.start, (s.end or open_end) - timedelta(days=1)) for c, ss in states.read_cow_states(path).items() for s in ss
+        (c, s.start, (s.end or open_end) - timedelta(days=1))
+        for c, ss in states.read_cow_states(path).items()
+        for s in ss
     )
     return pl.DataFrame(rows, schema={"ccode": pl.Int32, "first": pl.Date, "last": pl.Date}, orient="row")
 
@@ -184,7 +186,9 @@ def create_dyad_years(
         spells.lazy().rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
         .join(spells.lazy().rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), how="cross")
         .filter(pair & (lo <= hi))
-        .select("ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), years[0]), hi=pl.min_horizontal(hi.dt.year(), years[1]))
+        .select(
+            "ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), years[0]), hi=pl.min_horizontal(hi.dt.year(), years[1])
+        )
         .filter(pl.col("lo") <= pl.col("hi"))
         .sort("ccode1", "ccode2", "lo")
         .select("ccode1", "ccode2", year=pl.int_ranges("lo", pl.col("hi") + 1, dtype=pl.Int32))
@@ -274,7 +278,9 @@ def add_atop_alliance(
         .agg(pl.col(c).cast(pl.Int32).sum().alias(n) for c, n in STATE_YEAR_COUNTS.items())
     )
     columns = tuple(STATE_YEAR_COUNTS.values())
-    frame = panel.frame.drop(columns, strict=False).join(counts, on=["ccode", "year"], how="left", maintain_order="left")
+    frame = panel.frame.drop(columns, strict=False).join(
+        counts, on=["ccode", "year"], how="left", maintain_order="left"
+    )
     return panel._with(_covered(frame, columns, coverage, pl.Int32), *ATOP_SOURCES)
 
 
@@ -305,7 +311,9 @@ def similarity_columns(measures: tuple[str, ...], ties: str, distance: str, weig
     return {m: f"taub_{ties}" if m == "tau-b" else f"{names.get(m, m)}_{ties}_{dist}" for m in measures}
 
 
-MEASURE_SOURCES = {"s": "signorino-ritter-1999", "tau-b": "bueno-de-mesquita-1975", "kappa": "hage-2011", "pi": "hage-2011"}
+MEASURE_SOURCES = {
+    "s": "signorino-ritter-1999", "tau-b": "bueno-de-mesquita-1975", "kappa": "hage-2011", "pi": "hage-2011"
+}
 
 
 def _weights(capabilities: pl.DataFrame | pd.DataFrame, column: str) -> pl.DataFrame:
@@ -338,7 +346,7 @@ def add_similarity(
     """
     _need(panel, "dyad-year", "add_similarity")
     measures = tuple(dict.fromkeys(measures))
-    similarity.all_pairs(np.zeros((1, 1), dtype=int), measures, distance=distance)  # validate up front
+    similarity.validate(measures, distance)
     columns = similarity_columns(measures, ties, distance, capabilities is not None)
     levels = TIE_LEVELS.get(ties, 0)
     tie_pairs = atop_tie_levels(read_atop_ddyr(atop_file), ties)
@@ -349,8 +357,8 @@ def add_similarity(
     parts = []
     for (year,), group in members.sort("year", "ccode").partition_by("year", as_dict=True).items():
         codes = group["ccode"].to_numpy()
-        parts.append(_year_similarity(year, codes, by_year.get(year), w_by_year.get(year), weights is not None,
-                                      measures, columns, levels, distance))
+        w = _weight_vector(codes, w_by_year.get(year)) if weights is not None else None
+        parts.append(_year_similarity(year, codes, by_year.get(year), w, measures, columns, levels, distance))
     keys = {"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32}
     scores = pl.DataFrame(
         {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in (*keys, *columns.values())},
@@ -360,38 +368,37 @@ def add_similarity(
     return panel._with(frame, *ATOP_SOURCES, *(MEASURE_SOURCES[m] for m in measures))
 
 
+def _weight_vector(codes: np.ndarray, year_weights: pl.DataFrame | None) -> np.ndarray:
+    """Each member's capability weight (members sorted by code); ``nan`` where it has none."""
+    w = np.full(len(codes), np.nan)
+    if year_weights is not None:
+        c, v = year_weights["ccode"].to_numpy(), year_weights["weight"].to_numpy()
+        keep = np.isin(c, codes)
+        w[np.searchsorted(codes, c[keep])] = v[keep]
+    return w
+
+
 def _year_similarity(
     year: int,
     codes: np.ndarray,
     pairs: pl.DataFrame | None,
-    weights: pl.DataFrame | None,
-    weighted: bool,
+    weights: np.ndarray | None,
     measures: tuple[str, ...],
     columns: dict[str, str],
     levels: int,
     distance: similarity.Distance,
 ) -> dict[str, np.ndarray]:
-    """All ordered pairs of one year's members with their similarity scores, as columns."""
+    """All ordered pairs of one year's members (sorted codes) with their similarity scores, as columns."""
     n = len(codes)
-    index = {int(c): i for i, c in enumerate(codes)}
     tie = np.zeros((n, n), dtype=np.int8)
     if pairs is not None:
-        a = pairs["ccode1"].to_numpy()
-        b = pairs["ccode2"].to_numpy()
+        a, b = pairs["ccode1"].to_numpy(), pairs["ccode2"].to_numpy()
         keep = np.isin(a, codes) & np.isin(b, codes)
-        rows = np.searchsorted(codes, a[keep])
-        cols = np.searchsorted(codes, b[keep])
-        tie[rows, cols] = pairs["tie"].to_numpy()[keep]
+        tie[np.searchsorted(codes, a[keep]), np.searchsorted(codes, b[keep])] = pairs["tie"].to_numpy()[keep]
     np.fill_diagonal(tie, levels - 1)
-    w = None
-    if weighted:
-        w = np.full(n, np.nan)
-        if weights is not None:
-            for c, v in zip(weights["ccode"].to_list(), weights["weight"].to_list(), strict=True):
-                if c in index:
-                    w[index[c]] = v
-    scores = similarity.all_pairs(tie, measures, levels, distance, None if w is None or np.isnan(w).any() else w)
-    if w is not None and np.isnan(w).any():
+    complete = weights is None or not np.isnan(weights).any()
+    scores = similarity.all_pairs(tie, measures, levels, distance, weights if complete else None)
+    if not complete and "s" in scores:
         scores["s"] = np.full((n, n), np.nan)
     off = ~np.eye(n, dtype=bool)
     i, j = np.nonzero(off)

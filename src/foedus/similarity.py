@@ -121,6 +121,14 @@ def scott_pi(x: np.ndarray, y: np.ndarray, levels: int = 4, distance: Distance =
     return float(pi_from_table(table(x, y, levels), distance))
 
 
+def validate(measures: tuple[str, ...], distance: str) -> None:
+    """Raise unless every measure is known and the distance is absolute or squared."""
+    unknown = [m for m in measures if m not in MEASURES]
+    if unknown:
+        raise FoedusError(f"unknown similarity measure {unknown[0]!r} (choose from {', '.join(MEASURES)})")
+    _distances(2, distance)  # type: ignore[arg-type]
+
+
 def pair_tables(ties: np.ndarray, levels: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Contingency tables of every pair of rows of an ``N x N`` tie matrix: shape ``(levels, levels, N, N)``."""
     n = ties.shape[0]
@@ -140,9 +148,7 @@ def all_pairs(
 
     ``weights`` applies to S only (weighted S); the chance-corrected measures and tau-b are unweighted.
     """
-    unknown = [m for m in measures if m not in MEASURES]
-    if unknown:
-        raise FoedusError(f"unknown similarity measure {unknown[0]!r} (choose from {', '.join(MEASURES)})")
+    validate(measures, distance)
     plain = pair_tables(ties, levels)
     out: dict[str, np.ndarray] = {}
     for m in measures:
