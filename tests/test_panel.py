@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import tempfile
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foedus import panel as P
 from foedus import similarity as sim
@@ -292,3 +295,32 @@ def test_a_state_that_leaves_and_rejoins_within_a_year_pairs_once(tmp_path):
     path.write_text(header + "\n".join(spells) + "\n")
     dyads = P.create_dyad_years((1900, 1900), states_file=path).frame
     assert sorted(dyads.iter_rows()) == [(100, 200, 1900), (200, 100, 1900), (200, 300, 1900), (300, 200, 1900)]
+
+
+@st.composite
+def _state_lists(draw) -> dict[int, list[tuple[date, date]]]:
+    """A few states, each with one or two membership spells (first and last day) in 1900-1905."""
+    out = {}
+    for code in range(1, draw(st.integers(2, 5)) + 1):
+        days = sorted(draw(st.lists(st.integers(0, 6 * 365), min_size=2, max_size=4, unique=True)))
+        spells = [(days[0], days[1])] + ([(days[2], days[3])] if len(days) == 4 and days[2] > days[1] + 1 else [])
+        out[code * 10] = [(date(1900, 1, 1) + timedelta(d0), date(1900, 1, 1) + timedelta(d1)) for d0, d1 in spells]
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(_state_lists(), st.booleans())
+def test_dyads_match_brute_force_on_generated_state_lists(state_list, directed):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "states.csv"
+        lines = ["stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version"]
+        lines += [f"S{c},{c},S{c},{a.year},{a.month},{a.day},{b.year},{b.month},{b.day},2016"
+                  for c, spells in state_list.items() for a, b in spells]
+        path.write_text("\n".join(lines) + "\n")
+        got = P.create_dyad_years((1900, 1906), directed=directed, states_file=path).frame
+        spells = states.read_cow_states(path)
+    expected = sorted(
+        (a, b, y) for a in state_list for b in state_list for y in range(1900, 1907)
+        if (a < b or (directed and a != b)) and _share_a_day(spells, a, b, y)
+    )
+    assert list(got.iter_rows()) == expected

@@ -174,7 +174,7 @@ def create_dyad_years(
     membership spells share a day in exactly the years from the first to the last year of their
     intersection, so the panel is built from pairs of spells, not pairs of state-years.
     """
-    years = _check_years(years)
+    years = first, last = _check_years(years)
     spells = _spells(states_file)
     # a state that left and rejoined within one year would pair twice with the same state that year
     rejoined = spells.select(
@@ -186,9 +186,7 @@ def create_dyad_years(
         spells.lazy().rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
         .join(spells.lazy().rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), how="cross")
         .filter(pair & (lo <= hi))
-        .select(
-            "ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), years[0]), hi=pl.min_horizontal(hi.dt.year(), years[1])
-        )
+        .select("ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), first), hi=pl.min_horizontal(hi.dt.year(), last))
         .filter(pl.col("lo") <= pl.col("hi"))
         .sort("ccode1", "ccode2", "lo")
         .select("ccode1", "ccode2", year=pl.int_ranges("lo", pl.col("hi") + 1, dtype=pl.Int32))
