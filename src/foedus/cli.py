@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from . import render, states
+from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .compare import compare as compare_treaties
-from .corpus.loader import bundled
+from .corpus.loader import load_treaty_file
 from .engine import assess as assess_event
 from .errors import FoedusError
-from .model import Act
+from .model import Act, Kind
+from .store import active_corpus
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -25,6 +29,14 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console()
+app.add_typer(data_app, name="data")
+
+
+class Origin(str, Enum):
+    """Where a treaty's coding comes from."""
+
+    CURATED = "curated"
+    ATOP = "atop"
 
 
 def _day(text: str | None) -> date | None:
@@ -64,17 +76,20 @@ def assess(
 def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.")] = None,
+    source: Annotated[Origin | None, typer.Option(help="Only curated treaties, or only ATOP alliances.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
 
-    Example: foedus treaties --party PRK --on 2025-01-01
+    Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
     pid = states.state_id(party) if party else None
-    items = bundled().select(party=pid, on=_day(on))
+    items = active_corpus().select(party=pid, on=_day(on), kind=kind, source=source.value if source else None)
     if as_json:
         _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
-                             "ended": str(t.ended) if t.ended else None} for t in items]})
+                             "ended": str(t.ended) if t.ended else None, "origin": t.origin,
+                             "atop_id": t.atop_id} for t in items]})
     else:
         console.print(render.treaties(items))
 
@@ -88,7 +103,7 @@ def show(
 
     Example: foedus show rus-prk-2024
     """
-    t = bundled().get(treaty_id)
+    t = active_corpus().get(treaty_id)
     if as_json:
         _emit(t.model_dump(mode="json"))
     else:
@@ -98,18 +113,34 @@ def show(
 @app.command()
 def compare(
     a: Annotated[str, typer.Argument(help="First treaty id.")],
-    b: Annotated[str, typer.Argument(help="Second treaty id.")],
+    b: Annotated[str | None, typer.Argument(help="Second treaty id (default: the first, to compare over time).")] = None,
+    on: Annotated[str | None, typer.Option(help="Date for the first side: obligations and members in force then.")] = None,
+    on_b: Annotated[str | None, typer.Option(help="Date for the second side (default: --on).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Compare two treaties obligation by obligation, with a word diff of the texts.
+    """Compare two treaties, or one treaty at two dates, obligation by obligation, with a word diff.
 
     Example: foedus compare rus-prk-2024 sun-prk-1961
+    Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
-    c = compare_treaties(a, b)
+    c = compare_treaties(a, b, _day(on), _day(on_b))
     if as_json:
         _emit(c.as_json())
     else:
         console.print(render.comparison(c))
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files to check.")],
+) -> None:
+    """Check treaty files against the model; print file:line: field: problem on the first error.
+
+    Example: foedus validate my-treaty.yaml
+    """
+    for path in paths:
+        t = load_treaty_file(path)
+        console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)")
 
 
 @app.command()
@@ -141,5 +172,5 @@ def main() -> None:
     try:
         app()
     except FoedusError as exc:
-        Console(stderr=True).print(f"foedus: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.stderr.write(f"foedus: error: {exc}\n")
         sys.exit(1)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from . import citations, panel
+from . import citations
 from .errors import FoedusError
+
+if TYPE_CHECKING:
+    from .panel import Panel
+
+# foedus.panel (polars, pandas, pyarrow) is imported inside the commands, so other commands start fast.
 
 panel_app = typer.Typer(help="Build research panels (dyad-years, state-years) with ATOP alliance data.",
                         no_args_is_help=True)
@@ -27,7 +32,7 @@ def _measures(text: str | None) -> tuple[str, ...]:
     return tuple(m.strip().lower() for m in text.split(",") if m.strip()) if text else ()
 
 
-def _done(result: panel.Panel, path: Path) -> None:
+def _done(result: Panel, path: Path) -> None:
     err.print(f"wrote {result.frame.height:,} {result.unit}s x {result.frame.width} columns to {path}")
     err.print(f"cite with: foedus cite {' '.join(result.sources)}", markup=False)
 
@@ -49,6 +54,8 @@ def dyad_years(
 
     Example: foedus panel dyad-years --years 1816-2016 --directed --similarity s,kappa,pi,tau-b -o dyads.parquet
     """
+    from . import panel
+
     caps = panel.read_capabilities(capabilities) if capabilities else None
     result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
                                    ties, distance, caps, states_file=states_file, atop_file=atop_file)
@@ -67,6 +74,8 @@ def state_years(
 
     Example: foedus panel state-years --years 1946-2016 -o states.csv
     """
+    from . import panel
+
     result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file)
     _done(result, result.write(output))
 
@@ -80,9 +89,11 @@ def cite(
 
     Example: foedus cite --panel dyads.parquet
     """
+    from .panel import panel_sources
+
     if list_keys:
         sys.stdout.write("".join(f"{k}\t{d}\n" for k, d in citations.DESCRIPTIONS.items()))
         return
     if keys and panel_file:
         raise FoedusError("give citation keys or --panel, not both")
-    sys.stdout.write(citations.bibtex(panel.panel_sources(panel_file) if panel_file else tuple(keys or ())))
+    sys.stdout.write(citations.bibtex(panel_sources(panel_file) if panel_file else tuple(keys or ())))

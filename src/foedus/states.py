@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import csv
 import difflib
+import importlib.util
+import pickle
+import re
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-
-from countrycode import countrycode as cc
-from countrycode.countrycode import prepare_codelist
 
 from .config import data_dir
 from .errors import DataError, StateNotInSystemError, UnknownStateError
 from .model import Interval, State
 
 SYSTEM_START = date(1816, 1, 1)
+EARLIEST = date(1815, 1, 1)  # ATOP's coverage starts a year before the COW state system
 COW_STATES_FILE = "states2016.csv"
 COW_COVERAGE_END = date(2016, 12, 31)
 
@@ -51,7 +52,46 @@ MISSING_FROM_COUNTRYCODE: dict[int, tuple[str, str]] = {
 
 @cache
 def _codelist() -> dict[str, list]:
-    return prepare_codelist()
+    """countrycode's code list, read from its package data.
+
+    Read directly rather than through ``countrycode.countrycode``, which imports pandas and
+    polars and would add seconds to every command's start-up.
+    """
+    spec = importlib.util.find_spec("countrycode")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("the countrycode package is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "codelist.pickle"
+    with path.open("rb") as fh:
+        return pickle.load(fh)
+
+
+@cache
+def _name_patterns() -> list[tuple[re.Pattern, int | None, str | None]]:
+    """countrycode's English name patterns with the COW number and ISO3 of each row."""
+    d = _codelist()
+    return [
+        (re.compile(rx, flags=re.IGNORECASE), int(cown) if cown is not None else None, iso)
+        for rx, cown, iso in zip(d["country.name.en.regex"], d["cown"], d["iso3c"], strict=True)
+        if rx is not None and (cown is not None or iso)
+    ]
+
+
+def _match_name(text: str) -> tuple[int | None, str | None] | None:
+    """The (COW number, ISO3) of the first countrycode row whose name pattern matches."""
+    for rx, cown, iso in _name_patterns():
+        if rx.search(text):
+            return cown, iso
+    return None
+
+
+def continent(sid: str) -> str | None:
+    """The continent countrycode gives a state id (ISO3 or COW abbreviation), if any."""
+    d = _codelist()
+    for col in ("iso3c", "cowc"):
+        for code, cont in zip(d[col], d["continent"], strict=True):
+            if code == sid and cont:
+                return cont
+    return None
 
 
 @cache
@@ -90,7 +130,8 @@ def _iso_set() -> set[str]:
 
 
 def _name_of_iso(iso: str) -> str:
-    return cc(iso, origin="iso3c", destination="country.name.en") or iso
+    d = _codelist()
+    return next((n for code, n in zip(d["iso3c"], d["country.name.en"], strict=True) if code == iso and n), iso)
 
 
 def _from_cow(cown: int) -> State:
@@ -119,6 +160,10 @@ def resolve(query: str | int) -> State:
         raise UnknownStateError("empty state name")
     if text.isdigit():
         return _from_cow(int(text))
+    if len(text) > 3 and text[:3].isalpha() and text[3:].isdigit():  # an id such as "CZE315" or "KOR730"
+        st = _from_cow(int(text[3:]))
+        if st.id == text.upper():
+            return st
     up = text.upper()
     if len(text) == 3 and up in _iso_set():
         return _from_iso(up)
@@ -127,12 +172,10 @@ def resolve(query: str | int) -> State:
     low = text.lower()
     if low in ALIASES:
         return _from_cow(ALIASES[low])
-    cown = cc(text, origin="country.name", destination="cown")
-    if cown is not None:
-        return _from_cow(int(cown))
-    iso = cc(text, origin="country.name", destination="iso3c")
-    if iso:
-        return _from_iso(iso)
+    match = _match_name(text)
+    if match is not None:
+        cown, iso = match
+        return _from_cow(cown) if cown is not None else _from_iso(iso)
     close = difflib.get_close_matches(low, list(names) + list(ALIASES), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c.title()) for c in close)}?" if close else ""
     raise UnknownStateError(f"unknown state: {text!r}{hint}")
@@ -185,10 +228,12 @@ def read_cow_states(path: Path) -> dict[int, tuple[Interval, ...]]:
 
 def check_in_system(state: State, day: date) -> None:
     """Raise when ``day`` is outside the state system or the state was not a member then."""
-    if day < SYSTEM_START:
-        raise StateNotInSystemError(f"{day} is before the state system begins ({SYSTEM_START})")
-    if not state.membership:
-        return  # membership unknown: no COW code, or the state list not fetched
+    if day < EARLIEST:
+        raise StateNotInSystemError(
+            f"{day} is before the state system begins ({SYSTEM_START}) and before the alliance data begin ({EARLIEST})"
+        )
+    if not state.membership or day < SYSTEM_START:
+        return  # membership unknown: no COW code, the state list not fetched, or 1815 (before the list)
     if not any(i.contains(day) for i in state.membership):
         spells = ", ".join(f"{i.start}–{i.end or ''}" for i in state.membership)
         raise StateNotInSystemError(
