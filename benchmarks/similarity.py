@@ -38,7 +38,7 @@ def vectorized(years: tuple[int, int]) -> pl.DataFrame:
 def per_dyad_loop(years: tuple[int, int]) -> pl.DataFrame:
     """The same portfolios, scored one dyad-year and one measure at a time."""
     dyads = panel.create_dyad_years(years, directed=True, states_file=data_file(STATES)).frame
-    ties = panel.atop_tie_levels(panel.read_atop_ddyr(data_file(ATOP)), "valued")
+    ties = panel.atop_tie_levels(panel.read_atop_flags("5.1", data_file(ATOP)), "valued")
     members = panel.create_state_years(years, states_file=data_file(STATES)).frame
     out = {m: [] for m in MEASURES}
     for (year,), group in dyads.partition_by("year", as_dict=True, maintain_order=True).items():

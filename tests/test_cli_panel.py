@@ -45,7 +45,7 @@ def test_dyad_years_then_cite_what_the_panel_used(shared_data, tmp_path):
     cited = runner.invoke(app, ["cite", "--panel", str(out)])
     assert cited.exit_code == 0
     keys = re.findall(r"^@\w+\{([^,]+),", cited.output, re.MULTILINE)
-    assert keys == ["cow2017states", "leeds2002atop", "leeds_atop_codebook", "miller2022peacesciencer",
+    assert keys == ["cow2017states", "leeds2002atop", "leeds_atop_codebook_5_1", "miller2022peacesciencer",
                     "signorino1999tau", "buenodemesquita1975measuring"]
     assert "hage2011choice" not in cited.output
 

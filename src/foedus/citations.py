@@ -20,11 +20,16 @@ BIBTEX: dict[str, str] = {
   pages = {237--260},
   year = {2002},
   doi = {10.1080/03050620213653}
-}
-
-@manual{leeds_atop_codebook,
+}""",
+    "atop-codebook-5.1": """@manual{leeds_atop_codebook_5_1,
   author = {Leeds, Brett Ashley},
   title = {Alliance Treaty Obligations and Provisions ({ATOP}) Codebook, Version 5.1},
+  organization = {Rice University},
+  howpublished = {\\url{http://www.atopdata.org}}
+}""",
+    "atop-codebook-4.01": """@manual{leeds_atop_codebook_4_01,
+  author = {Leeds, Brett Ashley},
+  title = {Alliance Treaty Obligations and Provisions ({ATOP}) Codebook, Version 4.01},
   organization = {Rice University},
   howpublished = {\\url{http://www.atopdata.org}}
 }""",
@@ -73,7 +78,9 @@ BIBTEX: dict[str, str] = {
 # What each key is, for `foedus cite --list`.
 DESCRIPTIONS: dict[str, str] = {
     "cow-states": "COW State System Membership List v2016 (which dyad-years and state-years exist)",
-    "atop": "ATOP alliance obligations (Leeds et al. 2002; codebook v5.1)",
+    "atop": "ATOP alliance obligations (Leeds et al. 2002)",
+    "atop-codebook-5.1": "the ATOP 5.1 codebook (the release of the dyad-year file)",
+    "atop-codebook-4.01": "the ATOP 4.01 codebook (the release of the member-level file)",
     "peacesciencer": "peacesciencer, which packages the ATOP 5.1 directed dyad-year file used here",
     "signorino-ritter-1999": "S, the Signorino-Ritter similarity score",
     "bueno-de-mesquita-1975": "tau-b as a measure of alliance-portfolio similarity",

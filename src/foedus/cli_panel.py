@@ -24,7 +24,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 Years = Annotated[str, typer.Option(help="FIRST-LAST or one year, within 1816-2016.")]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file: .parquet, .csv or .dta.")]
 StatesFile = Annotated[Path | None, typer.Option(help="COW states2016.csv (default: the fetched copy).")]
-AtopFile = Annotated[Path | None, typer.Option(help="ATOP 5.1 dyad-year obligations CSV (default: the fetched copy).")]
+AtopFile = Annotated[Path | None, typer.Option(
+    help="ATOP file: the 5.1 dyad-year obligations CSV, or the 4.01 member-level CSV (default: the fetched copy).")]
+AtopVersion = Annotated[str, typer.Option(help="ATOP release: 5.1 (dyad-year file) or 4.01 (member-level file).")]
 NoAlliances = Annotated[bool, typer.Option("--no-alliances", help="Leave out the ATOP columns.")]
 
 
@@ -49,6 +51,7 @@ def dyad_years(
     no_alliances: NoAlliances = False,
     states_file: StatesFile = None,
     atop_file: AtopFile = None,
+    atop_version: AtopVersion = "5.1",
 ) -> None:
     """Write a dyad-year panel with ATOP obligation flags and portfolio similarity.
 
@@ -58,7 +61,8 @@ def dyad_years(
 
     caps = panel.read_capabilities(capabilities) if capabilities else None
     result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
-                                   ties, distance, caps, states_file=states_file, atop_file=atop_file)
+                                   ties, distance, caps, states_file=states_file, atop_file=atop_file,
+                                   atop_version=atop_version)
     _done(result, result.write(output))
 
 
@@ -69,6 +73,7 @@ def state_years(
     no_alliances: NoAlliances = False,
     states_file: StatesFile = None,
     atop_file: AtopFile = None,
+    atop_version: AtopVersion = "5.1",
 ) -> None:
     """Write a state-year panel with counts of ATOP allies and defence partners.
 
@@ -76,7 +81,7 @@ def state_years(
     """
     from . import panel
 
-    result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file)
+    result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file, atop_version)
     _done(result, result.write(output))
 
 

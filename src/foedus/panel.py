@@ -26,13 +26,30 @@ import pyarrow.parquet as pq
 
 from . import similarity, states
 from .config import data_dir
+from .datasets import atop
+from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .errors import DataError, FoedusError
 
 Unit = Literal["dyad-year", "state-year"]
 SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
-ATOP_DDYR_FILE = "atop5_1_ddyr_obligations_peacesciencer.csv"
-ATOP_COVERAGE = (1815, 2018)  # the years ATOP 5.1's dyad-year file covers
-ATOP_SOURCES = ("atop", "peacesciencer")  # the data, and the package its dyad-year subset comes from
+
+
+@dataclass(frozen=True)
+class AtopRelease:
+    """Where a release's directed dyad-year flags come from, the years it covers and what to cite."""
+
+    file: str
+    coverage: tuple[int, int]
+    sources: tuple[str, ...]
+
+
+ATOP_RELEASES = {
+    # ATOP's own directed dyad-year file (the subset peacesciencer packages)
+    "5.1": AtopRelease("atop5_1_ddyr_obligations_peacesciencer.csv", (1815, 2018),
+                       ("atop", "atop-codebook-5.1", "peacesciencer")),
+    # derived from the member-level file by foedus.datasets.atop_dyads
+    "4.01": AtopRelease("atop4_01_member_level.csv", (1815, 2016), ("atop", "atop-codebook-4.01")),
+}
 OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
 STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
@@ -105,9 +122,10 @@ def panel_sources(path: Path) -> tuple[str, ...]:
     return tuple(k for k in meta[SOURCES_KEY].decode().split(",") if k)
 
 
-def atop_ddyr_path() -> Path:
-    """Where the ATOP 5.1 directed dyad-year obligations file is kept once fetched."""
-    return data_dir() / "atop" / ATOP_DDYR_FILE
+def _release(version: str) -> AtopRelease:
+    if version not in ATOP_RELEASES:
+        raise FoedusError(f"unknown ATOP version {version!r} (use {' or '.join(ATOP_RELEASES)})")
+    return ATOP_RELEASES[version]
 
 
 def _require(path: Path | None, default: Path, dataset: str) -> Path:
@@ -214,18 +232,26 @@ def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     return left.join(right, on="_key", how="left", maintain_order="left").drop("_key")
 
 
-def read_atop_ddyr(path: Path | None = None) -> pl.DataFrame:
-    """The ATOP directed dyad-year obligation flags, one row per directed dyad-year sharing an alliance.
+def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
+    """ATOP directed dyad-year obligation flags, one row per directed dyad-year sharing an alliance.
 
-    Adds ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
-    ``atopally``), even where the row's own direction carries no obligation.
+    ``ccode1, ccode2, year``, the five ``atop_*`` obligations (what ``ccode1`` owes ``ccode2``) and
+    ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
+    ``atopally``), even where the row's own direction carries no obligation. Release 5.1 reads
+    ATOP's dyad-year file; 4.01 derives the flags from the member-level file.
     """
-    path = _require(path, atop_ddyr_path(), "atop")
-    schema = dict.fromkeys(("ccode1", "ccode2", "year"), pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
-    try:
-        frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    release = _release(version)
+    path = _require(path, data_dir() / "atop" / release.file, "atop")
+    key = ("ccode1", "ccode2", "year")
+    if version == "4.01":
+        flags = directed_dyad_years(atop.read(path).frame, through=release.coverage[1])
+        frame = flags.select(pl.col(key).cast(pl.Int32), *(pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS))
+    else:
+        schema = dict.fromkeys(key, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
+        try:
+            frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
+        except (pl.exceptions.PolarsError, ValueError) as exc:
+            raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
     keys = np.sort(frame.select(_dyad_key()).to_series().to_numpy())
     if (np.diff(keys) == 0).any():
         raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
@@ -255,20 +281,23 @@ def _need(panel: Panel, unit: Unit | None, verb: str) -> None:
 
 
 def add_atop_alliance(
-    panel: Panel, atop_file: Path | None = None, coverage: tuple[int, int] = ATOP_COVERAGE
+    panel: Panel, atop_file: Path | None = None, version: str = "5.1", coverage: tuple[int, int] | None = None
 ) -> Panel:
     """Add ATOP obligation flags (dyad-years) or counts of partners (state-years).
 
     Directed dyad-years take the flags of their own direction (``ccode1`` owes ``ccode2``);
     non-directed ones take either direction. State-years get ``atop_ndefense`` ...
     ``atop_nconsul`` and ``atop_nallies``: the number of system members the state shares such a
-    tie with (either direction) on a same day of the year. Outside ``coverage`` values are missing.
+    tie with (either direction) on a same day of the year. Outside ``coverage`` (by default the
+    release's years) values are missing.
     """
     _need(panel, None, "add_atop_alliance")
-    atop = read_atop_ddyr(atop_file)
+    release = _release(version)
+    coverage = coverage or release.coverage
+    atop = read_atop_flags(version, atop_file)
     if panel.unit == "dyad-year":
         frame = _join_dyads(panel.frame, atop if panel.directed else _either_direction(atop))
-        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), *ATOP_SOURCES)
+        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), *release.sources)
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
         dyads.join(_either_direction(atop), on=["ccode1", "ccode2", "year"], how="inner")
@@ -279,7 +308,7 @@ def add_atop_alliance(
     frame = panel.frame.drop(columns, strict=False).join(
         counts, on=["ccode", "year"], how="left", maintain_order="left"
     )
-    return panel._with(_covered(frame, columns, coverage, pl.Int32), *ATOP_SOURCES)
+    return panel._with(_covered(frame, columns, coverage, pl.Int32), *release.sources)
 
 
 def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
@@ -333,7 +362,7 @@ def add_similarity(
     capabilities: pl.DataFrame | pd.DataFrame | None = None,
     capability_column: str = "cinc",
     atop_file: Path | None = None,
-    coverage: tuple[int, int] = ATOP_COVERAGE,
+    atop_version: str = "5.1",
 ) -> Panel:
     """Add alliance-portfolio similarity of every dyad-year (see docs/panels.md for the definitions).
 
@@ -347,9 +376,12 @@ def add_similarity(
     similarity.validate(measures, distance)
     columns = similarity_columns(measures, ties, distance, capabilities is not None)
     levels = TIE_LEVELS.get(ties, 0)
-    tie_pairs = atop_tie_levels(read_atop_ddyr(atop_file), ties)
+    release = _release(atop_version)
+    tie_pairs = atop_tie_levels(read_atop_flags(atop_version, atop_file), ties)
     weights = _weights(capabilities, capability_column) if capabilities is not None else None
-    members = create_state_years(panel.years, panel.states_file).frame.filter(pl.col("year").is_between(*coverage))
+    members = create_state_years(panel.years, panel.states_file).frame.filter(
+        pl.col("year").is_between(*release.coverage)
+    )
     by_year = {k[0]: v for k, v in tie_pairs.partition_by("year", as_dict=True).items()}
     w_by_year = {k[0]: v for k, v in weights.partition_by("year", as_dict=True).items()} if weights is not None else {}
     parts = []
@@ -363,7 +395,7 @@ def add_similarity(
         schema=keys | dict.fromkeys(columns.values(), pl.Float64),
     ).with_columns(pl.col(list(columns.values())).fill_nan(None))
     frame = _join_dyads(panel.frame, scores)
-    return panel._with(frame, *ATOP_SOURCES, *(MEASURE_SOURCES[m] for m in measures))
+    return panel._with(frame, *release.sources, *(MEASURE_SOURCES[m] for m in measures))
 
 
 def _weight_vector(codes: np.ndarray, year_weights: pl.DataFrame | None) -> np.ndarray:
@@ -416,13 +448,15 @@ def dyad_year_panel(
     capability_column: str = "cinc",
     states_file: Path | None = None,
     atop_file: Path | None = None,
+    atop_version: str = "5.1",
 ) -> Panel:
     """A dyad-year panel with ATOP flags (unless ``alliances`` is false) and the chosen similarity measures."""
     panel = create_dyad_years(years, directed, states_file)
     if alliances:
-        panel = add_atop_alliance(panel, atop_file)
+        panel = add_atop_alliance(panel, atop_file, atop_version)
     if measures:
-        panel = add_similarity(panel, measures, ties, distance, capabilities, capability_column, atop_file)
+        panel = add_similarity(panel, measures, ties, distance, capabilities, capability_column, atop_file,
+                               atop_version)
     return panel
 
 
@@ -431,10 +465,11 @@ def state_year_panel(
     alliances: bool = True,
     states_file: Path | None = None,
     atop_file: Path | None = None,
+    atop_version: str = "5.1",
 ) -> Panel:
     """A state-year panel with counts of ATOP partners (unless ``alliances`` is false)."""
     panel = create_state_years(years, states_file)
-    return add_atop_alliance(panel, atop_file) if alliances else panel
+    return add_atop_alliance(panel, atop_file, atop_version) if alliances else panel
 
 
 def read_capabilities(path: Path) -> pl.DataFrame:
