@@ -25,8 +25,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from . import similarity, states
-from .config import data_dir
-from .datasets import atop
+from .datasets import atop, registry
 from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .errors import DataError, FoedusError
 
@@ -241,7 +240,7 @@ def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFr
     ATOP's dyad-year file; 4.01 derives the flags from the member-level file.
     """
     release = _release(version)
-    path = _require(path, data_dir() / "atop" / release.file, "atop")
+    path = _require(path, registry.get("atop").path(release.file), "atop")
     key = ("ccode1", "ccode2", "year")
     if version == "4.01":
         flags = directed_dyad_years(atop.read(path).frame, through=release.coverage[1])
