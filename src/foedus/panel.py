@@ -72,8 +72,8 @@ class Panel:
         return self.frame
 
     def to_pandas(self) -> pd.DataFrame:
-        """The panel as a pandas DataFrame (missing values as ``pd.NA`` in nullable integer columns)."""
-        return self.frame.to_pandas(use_pyarrow_extension_array=False)
+        """The panel as a pandas DataFrame (integer columns with missing values become float, with ``NaN``)."""
+        return self.frame.to_pandas()
 
     def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
         """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
