@@ -78,7 +78,7 @@ def test_cite_everything_and_list():
         (["cite", "--panel", "missing.parquet"], "missing.parquet: not a readable parquet file"),
     ],
 )
-def test_errors_are_one_line(args, message, tmp_path):
+def test_errors_are_one_line(args, message):
     proc = _foedus(*args)
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("foedus: error: ")
@@ -111,3 +111,21 @@ def test_fetched_datasets_are_found_without_paths(shared_data, tmp_path):
     old = runner.invoke(app, ["panel", "state-years", "--years", "1990", "--atop-version", "4.01",
                               "-o", str(tmp_path / "states.csv")])
     assert old.exit_code == 0, old.output
+
+
+def test_capabilities_weight_s(shared_data, tmp_path):
+    states = pd.read_csv(shared_data / "states2016.csv")
+    caps = tmp_path / "caps.csv"
+    rows = [(r.ccode, y, 1.0) for r in states.itertuples() for y in (1960, 1961) if r.styear <= y <= r.endyear]
+    pd.DataFrame(rows, columns=["ccode", "year", "cinc"]).drop_duplicates().to_csv(caps, index=False)
+
+    def run(*extra: str) -> pd.DataFrame:
+        out = tmp_path / "dyads.parquet"
+        args = ["panel", "dyad-years", "--years", "1960-1961", "--similarity", "s", "-o", str(out), *extra]
+        result = runner.invoke(app, [*args, *_data_args(shared_data)])
+        assert result.exit_code == 0, result.output
+        return pd.read_parquet(out)
+
+    plain = run()["s_valued_abs"]
+    weighted = run("--capabilities", str(caps))["sw_valued_abs"]
+    assert (weighted - plain).abs().max() < 1e-12  # equal weights: weighted S is S

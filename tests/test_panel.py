@@ -324,3 +324,12 @@ def test_dyads_match_brute_force_on_generated_state_lists(state_list, directed):
         if (a < b or (directed and a != b)) and _share_a_day(spells, a, b, y)
     )
     assert list(got.iter_rows()) == expected
+
+
+def test_a_reordered_panel_gets_the_same_flags(files):
+    dyads = P.create_dyad_years((1950, 1955), states_file=files[0])
+    in_order = dyads.pipe(P.add_atop_alliance, files[1]).frame
+    shuffled = P.Panel(dyads.frame.sample(fraction=1.0, shuffle=True, seed=7), "dyad-year", True, (1950, 1955))
+    again = P.add_atop_alliance(shuffled, files[1]).frame
+    assert not again.select(KEY).equals(in_order.select(KEY))
+    assert again.sort(KEY).equals(in_order)
