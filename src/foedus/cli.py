@@ -14,6 +14,7 @@ from rich.console import Console
 
 from . import render, states
 from .cli_data import app as data_app
+from .cli_panel import cite, panel_app
 from .compare import compare as compare_treaties
 from .corpus.loader import load_treaty_file
 from .engine import assess as assess_event
@@ -156,6 +157,10 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
     Example: foedus state DPRK
     """
     _emit(states.resolve(query).as_json())
+
+
+app.add_typer(panel_app, name="panel")
+app.command()(cite)
 
 
 def main() -> None:

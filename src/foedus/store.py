@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled
-from .datasets.atop_links import CURATED_ATOP_IDS
 from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError
@@ -169,10 +168,8 @@ def _active(path: str, stamp: int | None) -> Corpus:  # path and stamp key the c
     return combine(bundled(), [] if stamp is None else atop_treaties())
 
 
-def combine(curated: Corpus, imported: list[Treaty], links: Mapping[str, int] = CURATED_ATOP_IDS) -> Corpus:
-    """Curated treaties, each linked to its ATOP alliance (its own ``atop_id``, else ``links``),
-    plus the imported alliances that no curated treaty claims: the curated coding wins."""
-    linked = [t if t.atop_id is not None or t.id not in links else t.model_copy(update={"atop_id": links[t.id]})
-              for t in curated]
-    claimed = {t.atop_id for t in linked if t.atop_id is not None}
-    return Corpus([*linked, *(t for t in imported if t.atop_id not in claimed)])
+def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
+    """Curated treaties plus the imported alliances that no curated treaty claims by its
+    ``atop_id``: the curated coding wins."""
+    claimed = {t.atop_id for t in curated if t.atop_id is not None}
+    return Corpus([*curated, *(t for t in imported if t.atop_id not in claimed)])
