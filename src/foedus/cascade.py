@@ -1,0 +1,379 @@
+"""The war cascade: who enters, round by round, on which side, and by which finding.
+
+Round 0 is the attacker side against the target side. In each round, every defence obligation
+whose finding is ``obligated`` (and, with ``conditional=True``, ``conditional``) toward a state on
+the defender side brings its obligor in on the defender side; every offence obligation toward a
+state on the aggressor side brings its obligor in on the aggressor side. Only obligations that
+promise help (strength C-CONST or stronger) bring anyone in; consultation, neutrality and
+non-aggression do not. A state that joins the defender side is taken to be attacked by the
+aggressor side on its home territory, so its own allies' defence clauses are read for that attack;
+joining the aggressor side makes no one's defence clause bind. A state bound to both sides in the
+same round is a conflict: it stays out and is reported. The rounds stop when a round adds no one.
+
+Round 1 is exactly what :func:`foedus.engine.assess_event` finds for the event as given (its
+place and act); later rounds read an index compiled once per corpus and date
+(:func:`compile_index`), so a cascade is array work, not a scan of the treaties. The rule lives in
+:func:`advance`, shared by the cascade, the sweeps and the Monte Carlo. See docs/cascade.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from functools import lru_cache
+
+import numpy as np
+
+from . import places, states
+from .corpus.loader import Corpus, bundled
+from .engine import assess_event, make_event
+from .model import Act, ConditionKind, Event, Finding, Kind, Place, Status, Strength
+
+NOT = -1  # round value of a state that never enters
+
+
+class Side(str, Enum):
+    """A side of the war."""
+
+    DEFENDER = "defender"
+    AGGRESSOR = "aggressor"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One obligation that would bring ``finding.obligor`` in on ``side`` when its beneficiary fights there."""
+
+    finding: Finding
+    side: Side
+    adversaries: frozenset[str] = frozenset()  # non-empty: binds only if one of these is an aggressor
+
+    def enabled(self, conditional: bool) -> bool:
+        """Whether this link counts under the chosen status threshold."""
+        return self.finding.status is Status.OBLIGATED or (conditional and self.finding.status is Status.CONDITIONAL)
+
+
+def _links(findings: Sequence[Finding], side: Side, adversaries: dict[tuple[str, str], frozenset[str]]) -> list[Link]:
+    """The findings that can bring an obligor into the war on ``side``."""
+    kind = Kind.DEFENSE if side is Side.DEFENDER else Kind.OFFENSE
+    return [
+        Link(f, side, adversaries.get((f.treaty, f.obligation), frozenset()))
+        for f in findings
+        if f.kind is kind
+        and f.strength >= Strength.CONST
+        and f.status in (Status.OBLIGATED, Status.CONDITIONAL)
+    ]
+
+
+@dataclass
+class CascadeIndex:
+    """Every obligation in force on a date that can bring a state into a war, as arrays.
+
+    ``ids`` is the universe (every party to a treaty in force, and every state a condition names).
+    Link ``k`` brings ``obligor[k]`` in on ``side[k]`` when ``beneficiary[k]`` fights on that side.
+    """
+
+    on: date
+    ids: tuple[str, ...]
+    links: list[Link]
+    pos: dict[str, int] = field(init=False)
+    obligor: np.ndarray = field(init=False)
+    beneficiary: np.ndarray = field(init=False)
+    defender: np.ndarray = field(init=False)  # True: defender-side link
+    obligated: np.ndarray = field(init=False)  # True: status obligated (else conditional)
+    by_obligor: dict[int, list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pos = {s: i for i, s in enumerate(self.ids)}
+        self.obligor = np.array([self.pos[k.finding.obligor] for k in self.links], dtype=np.int32)
+        self.beneficiary = np.array([self.pos[k.finding.beneficiary] for k in self.links], dtype=np.int32)
+        self.defender = np.array([k.side is Side.DEFENDER for k in self.links], dtype=bool)
+        self.obligated = np.array([k.finding.status is Status.OBLIGATED for k in self.links], dtype=bool)
+        self.by_obligor = {}
+        for k, o in enumerate(self.obligor.tolist()):
+            self.by_obligor.setdefault(o, []).append(k)
+        self._dense: dict[bool, Propagator] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def selected(self, conditional: bool) -> np.ndarray:
+        """Indices of the links that count under the threshold."""
+        return np.flatnonzero(self.obligated | conditional)
+
+    def propagator(self, conditional: bool) -> Propagator:
+        """The dense matrix form of the links, built once per threshold."""
+        if conditional not in self._dense:
+            self._dense[conditional] = Propagator(self, self.selected(conditional))
+        return self._dense[conditional]
+
+
+@lru_cache(maxsize=16)
+def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
+    """The cascade index of ``corpus`` on ``on``, read from the engine's findings (cached)."""
+    in_force = [t for t in corpus if t.interval.contains(on)]
+    by_party: dict[str, list] = {}
+    named: set[str] = set()
+    adversaries: dict[tuple[str, str], frozenset[str]] = {}
+    for t in in_force:
+        for sid in t.members_on(on):
+            by_party.setdefault(sid, []).append(t)
+        for ob in t.obligations:
+            adv = frozenset(s for c in ob.conditions if c.kind is ConditionKind.SPECIFIC_ADVERSARY for s in c.states)
+            if adv:
+                adversaries[(t.id, ob.id)] = adv
+                named |= adv
+    links: list[Link] = []
+    for sid, treaties in sorted(by_party.items()):
+        sub = Corpus(treaties)
+        # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
+        plain = assess_event(Event(attackers=(), target=sid, place=places.home(sid), on=on), sub).findings
+        links += _links([f for f in plain if (f.treaty, f.obligation) not in adversaries], Side.DEFENDER, adversaries)
+        foes = tuple(sorted({s for t in treaties for ob in t.obligations
+                             for s in adversaries.get((t.id, ob.id), ())} - {sid}))
+        if foes:
+            named_ = assess_event(Event(attackers=foes, target=sid, place=places.home(sid), on=on), sub).findings
+            links += _links([f for f in named_ if (f.treaty, f.obligation) in adversaries], Side.DEFENDER, adversaries)
+        # as an aggressor: only offence obligations owed to it (no particular target)
+        attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
+        links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
+    ids = tuple(sorted(set(by_party) | named))
+    return CascadeIndex(on=on, ids=ids, links=links)
+
+
+class Propagator:
+    """Who is bound to each side, for a batch of wars, by dense matrix products over the links."""
+
+    def __init__(self, index: CascadeIndex, chosen: np.ndarray):
+        n = len(index)
+        plain = [k for k in chosen.tolist() if not index.links[k].adversaries]
+        self.special = [k for k in chosen.tolist() if index.links[k].adversaries]
+        self.foes = {k: np.array(sorted(index.pos[s] for s in index.links[k].adversaries)) for k in self.special}
+        self.index = index
+        self.matrix = {}
+        for defender in (True, False):
+            m = np.zeros((n, n), dtype=np.float32)
+            ks = [k for k in plain if index.defender[k] == defender]
+            m[index.beneficiary[ks], index.obligor[ks]] = 1.0
+            self.matrix[defender] = m
+
+    def __call__(self, d: np.ndarray, a: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """States bound to the defender and aggressor sides by the belligerents in ``sources``."""
+        cand_d = (d & sources).astype(np.float32) @ self.matrix[True] > 0
+        cand_a = (a & sources).astype(np.float32) @ self.matrix[False] > 0
+        ix = self.index
+        for k in self.special:
+            b, o = ix.beneficiary[k], ix.obligor[k]
+            foe = a[:, self.foes[k]].any(axis=1)
+            if ix.defender[k]:
+                cand_d[:, o] |= d[:, b] & sources[:, b] & foe
+            else:
+                cand_a[:, o] |= a[:, b] & sources[:, b] & foe
+        return cand_d, cand_a
+
+
+Propagate = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class Rounds:
+    """Round numbers per war (rows) and state (columns); ``NOT`` where a state never got there."""
+
+    defender: np.ndarray
+    aggressor: np.ndarray
+    conflict: np.ndarray  # bound to both sides while out of the war: stays out
+    late: np.ndarray  # already fighting, then bound to the other side as well
+
+    @property
+    def size(self) -> np.ndarray:
+        """Number of belligerents per war."""
+        return ((self.defender >= 0) | (self.aggressor >= 0)).sum(axis=1)
+
+
+def advance(d0: np.ndarray, a0: np.ndarray, propagate: Propagate, roots: tuple[np.ndarray, np.ndarray] | None = None,
+            ) -> Rounds:
+    """Run the rounds to the fixed point for a batch of wars: the cascade rule, in one place.
+
+    ``d0``/``a0`` are the round-0 sides (bool, wars × states). ``propagate(d, a, sources)`` says who
+    is bound to each side by the belligerents in ``sources``; ``roots``, when given, are the states
+    bound by the round-0 belligerents (from the engine's findings for the event as given), and the
+    round-0 belligerents are then left out of ``sources``.
+    """
+    d, a = d0.copy(), a0.copy()
+    rd = np.where(d0, 0, NOT).astype(np.int16)
+    ra = np.where(a0, 0, NOT).astype(np.int16)
+    rc = np.full(d0.shape, NOT, dtype=np.int16)
+    rl = np.full(d0.shape, NOT, dtype=np.int16)
+    sources = ~(d0 | a0) if roots is not None else np.ones_like(d0)
+    initial = d0 | a0
+    for r in range(1, d0.shape[1] + 2):
+        cand_d, cand_a = propagate(d, a, sources)
+        if roots is not None:
+            cand_d = cand_d | roots[0]
+            cand_a = cand_a | roots[1]
+        fighting = d | a
+        out = ~fighting & (rc < 0)
+        both = cand_d & cand_a & out
+        join_d = cand_d & ~cand_a & out
+        join_a = cand_a & ~cand_d & out
+        late = ((cand_d & a) | (cand_a & d)) & ~initial & (rl < 0)
+        rc[both], rd[join_d], ra[join_a], rl[late] = r, r, r, r
+        if not (join_d.any() or join_a.any() or both.any()):
+            break
+        d |= join_d
+        a |= join_a
+    return Rounds(rd, ra, rc, rl)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A state in the war: its side, the round it entered, and the findings that brought it in."""
+
+    state: str
+    side: Side
+    round: int
+    findings: tuple[Finding, ...] = ()
+
+    def as_json(self) -> dict:
+        """JSON shape."""
+        return {"state": self.state, "name": states.name(self.state), "side": self.side.value, "round": self.round,
+                "findings": [f.as_json() for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A state bound to both sides: out of the war (``fighting`` None) or already fighting on one."""
+
+    state: str
+    round: int
+    fighting: Side | None
+    findings: tuple[Finding, ...]
+
+    def as_json(self) -> dict:
+        """JSON shape."""
+        return {"state": self.state, "name": states.name(self.state), "round": self.round,
+                "fighting": self.fighting.value if self.fighting else None,
+                "findings": [f.as_json() for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """A war grown to its fixed point."""
+
+    event: Event
+    conditional: bool
+    entries: tuple[Entry, ...]
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def rounds(self) -> int:
+        """The last round in which someone entered or was found in conflict."""
+        return max([e.round for e in self.entries] + [c.round for c in self.conflicts])
+
+    def side(self, side: Side) -> list[str]:
+        """The states on a side, in order of entry."""
+        return [e.state for e in self.entries if e.side is side]
+
+    def as_json(self) -> dict:
+        """The JSON document of ``foedus cascade --json``."""
+        return {
+            "event": {"attackers": list(self.event.attackers), "target": self.event.target,
+                      "on": self.event.on.isoformat(), "act": self.event.act.value, "place": self.event.place.name},
+            "threshold": "obligated or conditional" if self.conditional else "obligated",
+            "rounds": self.rounds,
+            "defenders": self.side(Side.DEFENDER),
+            "aggressors": self.side(Side.AGGRESSOR),
+            "entries": [e.as_json() for e in self.entries],
+            "conflicts": [c.as_json() for c in self.conflicts],
+        }
+
+
+@dataclass
+class Scenario:
+    """An event prepared for the array rule: its round-0 sides and the links its own findings give."""
+
+    event: Event
+    index: CascadeIndex
+    conditional: bool
+    d0: np.ndarray
+    a0: np.ndarray
+    root_links: list[Link]
+
+    def roots(self) -> tuple[np.ndarray, np.ndarray]:
+        """States bound to each side by the round-0 belligerents, per the engine."""
+        rd, ra = np.zeros_like(self.d0), np.zeros_like(self.a0)
+        for k in self.root_links:
+            if k.enabled(self.conditional):
+                (rd if k.side is Side.DEFENDER else ra)[0, self.index.pos[k.finding.obligor]] = True
+        return rd, ra
+
+
+def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Scenario:
+    """The engine's findings for ``event`` and the index for its date, as a :class:`Scenario`."""
+    corpus = corpus if corpus is not None else bundled()
+    index = compile_index(corpus, event.on)
+    findings = assess_event(event, corpus).findings
+    to_target = [f for f in findings if f.beneficiary == event.target]
+    to_attackers = [f for f in findings if f.beneficiary in event.attackers]
+    root = _links(to_target, Side.DEFENDER, {}) + _links(to_attackers, Side.AGGRESSOR, {})
+    d0 = np.zeros((1, len(index)), dtype=bool)
+    a0 = np.zeros_like(d0)
+    for sid, m in ((event.target, d0), *((s, a0) for s in event.attackers)):
+        if sid in index.pos:
+            m[0, index.pos[sid]] = True
+    return Scenario(event, index, conditional, d0, a0, root)
+
+
+def cascade_event(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Cascade:
+    """Grow the war that ``event`` starts to its fixed point."""
+    sc = prepare(event, corpus, conditional)
+    rounds = advance(sc.d0, sc.a0, sc.index.propagator(conditional), sc.roots())
+    return explain(sc, rounds)
+
+
+def cascade(
+    target: str | int,
+    attackers: Sequence[str | int] = (),
+    on: date | None = None,
+    place: str | None = None,
+    act: Act | str = Act.ARMED_ATTACK,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+) -> Cascade:
+    """Which states a war of ``attackers`` on ``target`` draws in, round by round, and why."""
+    return cascade_event(make_event(target, attackers, on, place, act), corpus, conditional)
+
+
+def explain(sc: Scenario, rounds: Rounds) -> Cascade:
+    """Attach to each entry and conflict the findings that brought it about (row 0 of ``rounds``)."""
+    ix, ev = sc.index, sc.event
+    rd, ra, rc, rl = rounds.defender[0], rounds.aggressor[0], rounds.conflict[0], rounds.late[0]
+
+    def why(o: int, side: Side, r: int) -> list[Finding]:
+        """Enabled links to ``o`` on ``side`` whose beneficiary fought there before round ``r``."""
+        on_side = rd if side is Side.DEFENDER else ra
+        foes = {ix.ids[i] for i in np.flatnonzero((ra >= 0) & (ra < r))} | set(ev.attackers)
+        out = [k.finding for k in sc.root_links if k.side is side and k.enabled(sc.conditional)
+               and ix.pos.get(k.finding.obligor) == o]
+        for k in ix.by_obligor.get(o, []):
+            link = ix.links[k]
+            b = ix.beneficiary[k]
+            if (link.side is side and link.enabled(sc.conditional) and 0 < on_side[b] < r
+                    and (not link.adversaries or link.adversaries & foes)):
+                out.append(link.finding)
+        return sorted(out, key=lambda f: (-int(f.strength), f.treaty, f.beneficiary))
+
+    entries = [Entry(ev.target, Side.DEFENDER, 0)] + [Entry(s, Side.AGGRESSOR, 0) for s in ev.attackers]
+    for i in np.argsort(np.maximum(rd, ra), kind="stable"):
+        for side, r in ((Side.DEFENDER, rd[i]), (Side.AGGRESSOR, ra[i])):
+            if r > 0:
+                entries.append(Entry(ix.ids[i], side, int(r), tuple(why(i, side, r))))
+    conflicts = []
+    for i in np.flatnonzero((rc > 0) | (rl > 0)):
+        r = int(max(rc[i], rl[i]))
+        fighting = Side.DEFENDER if rd[i] >= 0 else Side.AGGRESSOR if ra[i] >= 0 else None
+        found = why(i, Side.DEFENDER, r) + why(i, Side.AGGRESSOR, r)
+        conflicts.append(Conflict(ix.ids[i], r, fighting, tuple(found)))
+    conflicts.sort(key=lambda c: (c.round, c.state))
+    return Cascade(ev, sc.conditional, tuple(entries), tuple(conflicts))
