@@ -299,6 +299,7 @@ class Scenario:
     d0: np.ndarray
     a0: np.ndarray
     root_links: list[Link]
+    outside: dict[str, Side]  # round-0 belligerents that no treaty in force names: no links at all
 
     def roots(self) -> tuple[np.ndarray, np.ndarray]:
         """States bound to each side by the round-0 belligerents, per the engine."""
@@ -319,10 +320,13 @@ def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = Fals
     root = _links(to_target, Side.DEFENDER, {}) + _links(to_attackers, Side.AGGRESSOR, {})
     d0 = np.zeros((1, len(index)), dtype=bool)
     a0 = np.zeros_like(d0)
-    for sid, m in ((event.target, d0), *((s, a0) for s in event.attackers)):
+    outside = {}
+    for sid, side in ((event.target, Side.DEFENDER), *((s, Side.AGGRESSOR) for s in event.attackers)):
         if sid in index.pos:
-            m[0, index.pos[sid]] = True
-    return Scenario(event, index, conditional, d0, a0, root)
+            (d0 if side is Side.DEFENDER else a0)[0, index.pos[sid]] = True
+        else:
+            outside[sid] = side
+    return Scenario(event, index, conditional, d0, a0, root, outside)
 
 
 def cascade_event(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Cascade:
