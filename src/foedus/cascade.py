@@ -18,6 +18,7 @@ place and act); later rounds read an index compiled once per corpus and date
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,37 +144,52 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
 
 
 class Propagator:
-    """Who is bound to each side, for a batch of wars, by dense matrix products over the links."""
+    """Who is bound to each side, for a batch of wars, by dense matrix products over the links.
+
+    Holds only arrays (no findings), so it is cheap to ship to dask workers.
+    """
 
     def __init__(self, index: CascadeIndex, chosen: np.ndarray):
         n = len(index)
         plain = [k for k in chosen.tolist() if not index.links[k].adversaries]
-        self.special = [k for k in chosen.tolist() if index.links[k].adversaries]
-        self.foes = {k: np.array(sorted(index.pos[s] for s in index.links[k].adversaries)) for k in self.special}
-        self.index = index
+        self.special = [(int(index.beneficiary[k]), int(index.obligor[k]), bool(index.defender[k]),
+                         np.array(sorted(index.pos[s] for s in index.links[k].adversaries)))
+                        for k in chosen.tolist() if index.links[k].adversaries]
         self.matrix = {}
+        self.live = {}
         for defender in (True, False):
             m = np.zeros((n, n), dtype=np.float32)
             ks = [k for k in plain if index.defender[k] == defender]
             m[index.beneficiary[ks], index.obligor[ks]] = 1.0
             self.matrix[defender] = m
+            self.live[defender] = np.flatnonzero(m.any(axis=1))
 
-    def __call__(self, d: np.ndarray, a: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """States bound to the defender and aggressor sides by the belligerents in ``sources``."""
-        cand_d = (d & sources).astype(np.float32) @ self.matrix[True] > 0
-        cand_a = (a & sources).astype(np.float32) @ self.matrix[False] > 0
-        ix = self.index
-        for k in self.special:
-            b, o = ix.beneficiary[k], ix.obligor[k]
-            foe = a[:, self.foes[k]].any(axis=1)
-            if ix.defender[k]:
-                cand_d[:, o] |= d[:, b] & sources[:, b] & foe
-            else:
-                cand_a[:, o] |= a[:, b] & sources[:, b] & foe
+    def padded(self, n: int) -> Propagator:
+        """The same links over ``n`` states, the extra ones having none."""
+        out = copy.copy(self)
+        out.matrix = {k: np.pad(m, (0, n - m.shape[0])) for k, m in self.matrix.items()}
+        return out
+
+    def _spread(self, frontier: np.ndarray, defender: bool) -> np.ndarray:
+        """Obligors of the frontier's states, computed only for the rows and columns that can have any."""
+        live, out = self.live[defender], np.zeros(frontier.shape, dtype=bool)
+        sub = frontier[:, live]
+        rows = np.flatnonzero(sub.any(axis=1))
+        if rows.size:
+            out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender][live] > 0
+        return out
+
+    def __call__(self, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
+        cand_d, cand_a = self._spread(fd, True), self._spread(fa, False)
+        for b, o, defender, foes in self.special:  # their adversary test reads the whole aggressor side
+            side, cand = (d, cand_d) if defender else (a, cand_a)
+            cand[:, o] |= side[:, b] & sources[:, b] & a[:, foes].any(axis=1)
         return cand_d, cand_a
 
 
-Propagate = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+Propagate = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -196,33 +212,34 @@ def advance(d0: np.ndarray, a0: np.ndarray, propagate: Propagate, roots: tuple[n
     """Run the rounds to the fixed point for a batch of wars: the cascade rule, in one place.
 
     ``d0``/``a0`` are the round-0 sides (bool, wars × states). ``propagate(d, a, sources)`` says who
-    is bound to each side by the belligerents in ``sources``; ``roots``, when given, are the states
-    bound by the round-0 belligerents (from the engine's findings for the event as given), and the
-    round-0 belligerents are then left out of ``sources``.
+    is newly bound to each side by the last round's entrants ``fd``/``fa`` (links whose beneficiary
+    is not in ``sources`` are ignored); ``roots``, when given, are the states bound by the round-0
+    belligerents (from the engine's findings for the event as given), and the round-0 belligerents
+    are then left out of ``sources``. Being bound is monotone, so candidates accumulate.
     """
     d, a = d0.copy(), a0.copy()
     rd = np.where(d0, 0, NOT).astype(np.int16)
     ra = np.where(a0, 0, NOT).astype(np.int16)
     rc = np.full(d0.shape, NOT, dtype=np.int16)
     rl = np.full(d0.shape, NOT, dtype=np.int16)
-    sources = ~(d0 | a0) if roots is not None else np.ones_like(d0)
     initial = d0 | a0
+    sources = ~initial if roots is not None else np.ones_like(d0)
+    cand_d, cand_a = roots if roots is not None else (np.zeros_like(d0), np.zeros_like(a0))
+    fd, fa = d0 & sources, a0 & sources
     for r in range(1, d0.shape[1] + 2):
-        cand_d, cand_a = propagate(d, a, sources)
-        if roots is not None:
-            cand_d = cand_d | roots[0]
-            cand_a = cand_a | roots[1]
+        new_d, new_a = propagate(fd, fa, d, a, sources)
+        cand_d, cand_a = cand_d | new_d, cand_a | new_a
         fighting = d | a
         out = ~fighting & (rc < 0)
         both = cand_d & cand_a & out
-        join_d = cand_d & ~cand_a & out
-        join_a = cand_a & ~cand_d & out
+        fd = cand_d & ~cand_a & out
+        fa = cand_a & ~cand_d & out
         late = ((cand_d & a) | (cand_a & d)) & ~initial & (rl < 0)
-        rc[both], rd[join_d], ra[join_a], rl[late] = r, r, r, r
-        if not (join_d.any() or join_a.any() or both.any()):
+        rc[both], rd[fd], ra[fa], rl[late] = r, r, r, r
+        if not (fd.any() or fa.any() or both.any()):
             break
-        d |= join_d
-        a |= join_a
+        d |= fd
+        a |= fa
     return Rounds(rd, ra, rc, rl)
 
 

@@ -229,15 +229,17 @@ def _edge_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
     special = {side: [(j, pr.foes[k]) for j, k in enumerate(groups[side][0].tolist()) if pr.foes[k] is not None]
                for side in groups}
 
-    def propagate(d: np.ndarray, a: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def propagate(fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray,
+                  ) -> tuple[np.ndarray, np.ndarray]:
         out = []
-        for side, belligerents in ((True, d), (False, a)):
+        for side, frontier, belligerents in ((True, fd, d), (False, fa, a)):
             cand = np.zeros_like(d)
             if side in groups:
                 ks, starts, cols = groups[side]
-                active = belligerents[:, pr.ben[ks]] & honoured[:, ks]
-                for j, foes in special[side]:
-                    active[:, j] &= a[:, foes].any(axis=1)
+                active = frontier[:, pr.ben[ks]]
+                for j, foes in special[side]:  # their adversary test reads the whole aggressor side
+                    active[:, j] = belligerents[:, pr.ben[ks[j]]] & a[:, foes].any(axis=1)
+                active &= honoured[:, ks]
                 cand[:, cols] = np.logical_or.reduceat(active, starts, axis=1)
             out.append(cand)
         return out[0], out[1]
