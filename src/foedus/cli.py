@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from . import render, states
+from .cli_war import app as war_app
 from .compare import compare as compare_treaties
 from .corpus.loader import bundled, load_treaty_file
 from .engine import assess as assess_event
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.add_typer(war_app)  # cascade, simulate, sweep
 console = Console()
 
 
