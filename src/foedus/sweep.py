@@ -76,10 +76,10 @@ def _block(kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarra
     )
 
 
-def _setup(corpus: Corpus, on: date, conditional: bool) -> tuple[Propagator, tuple[str, ...], np.ndarray, int]:
+def _setup(corpus: Corpus, on: date, conditional: bool, members: list[str],
+           ) -> tuple[Propagator, tuple[str, ...], np.ndarray, int]:
     """The kernel over the index's states plus any member the index lacks (with no links)."""
     index = compile_index(corpus, on)
-    members = members_on(on)
     extra = [s for s in members if s not in index.pos]
     universe = index.ids + tuple(extra)
     kernel = index.propagator(conditional).padded(len(universe))
@@ -88,10 +88,15 @@ def _setup(corpus: Corpus, on: date, conditional: bool) -> tuple[Propagator, tup
 
 
 def sweep_date(on: date, corpus: Corpus | None = None, conditional: bool = False, client=None,
-               progress: Callable[[int, int], None] | None = None) -> pl.DataFrame:
-    """The cascade of every ordered pair of members on ``on``; ``progress(done, total)`` after each block."""
+               progress: Callable[[int, int], None] | None = None, members: list[str] | None = None,
+               ) -> pl.DataFrame:
+    """The cascade of every ordered pair of members on ``on``; ``progress(done, total)`` after each block.
+
+    ``members`` defaults to the COW system members on ``on``.
+    """
     corpus = corpus if corpus is not None else bundled()
-    kernel, universe, member_cols, n = _setup(corpus, on, conditional)
+    members = members if members is not None else members_on(on)
+    kernel, universe, member_cols, n = _setup(corpus, on, conditional, members)
     a, t = pairs(list(range(n)))
     starts = range(0, a.size, BLOCK)
     if client is None:
@@ -116,8 +121,8 @@ def sweep_date(on: date, corpus: Corpus | None = None, conditional: bool = False
     return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
 
 
-def _year(corpus: Corpus, year: int, conditional: bool) -> pl.DataFrame:
-    return sweep_date(date(year, 7, 1), corpus, conditional)
+def _year(corpus: Corpus, year: int, conditional: bool, members: list[str]) -> pl.DataFrame:
+    return sweep_date(date(year, 7, 1), corpus, conditional, members=members)
 
 
 def parse_years(text: str) -> list[int]:
@@ -137,19 +142,18 @@ def sweep_years(years: Iterable[int], out: Path, corpus: Corpus | None = None, c
     """Sweep each year's 1 July into one Parquet file (a row group per year); returns the row count."""
     corpus = corpus if corpus is not None else bundled()
     years = list(years)
-    for y in years:
-        members_on(date(y, 7, 1))  # fail before any work if the state list or a year is missing
+    members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
     results: dict[int, pl.DataFrame] = {}
     if client is None:
         for i, y in enumerate(years):
-            results[y] = _year(corpus, y, conditional)
+            results[y] = _year(corpus, y, conditional, members[y])
             if progress:
                 progress(i + 1, len(years))
     else:
         from distributed import as_completed
 
         c = client.scatter(corpus, broadcast=True)
-        futures = {client.submit(_year, c, y, conditional): y for y in years}
+        futures = {client.submit(_year, c, y, conditional, members[y]): y for y in years}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             if progress:
