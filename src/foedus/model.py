@@ -14,6 +14,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+class FieldError(ValueError):
+    """A cross-field validation error that knows where in the document it belongs."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
 class Frozen(BaseModel):
     """Base for immutable, strict model types (unknown fields are errors)."""
 
@@ -316,22 +324,26 @@ class Treaty(Frozen):
     def _consistent(self) -> Treaty:
         Interval(start=self.in_force, end=self.ended)  # validates order
         numbers = [a.number for a in self.articles]
-        if len(set(numbers)) != len(numbers):
-            raise ValueError("duplicate article numbers")
+        for i, n in enumerate(numbers):
+            if n in numbers[:i]:
+                raise FieldError(("articles", i, "number"), f"duplicate article number {n!r}")
         ids = [o.id for o in self.obligations]
-        if len(set(ids)) != len(ids):
-            raise ValueError("duplicate obligation ids")
+        for i, oid in enumerate(ids):
+            if oid in ids[:i]:
+                raise FieldError(("obligations", i, "id"), f"duplicate obligation id {oid!r}")
         members = {m.state for m in self.parties}
-        for ob in self.obligations:
+        for i, ob in enumerate(self.obligations):
             if ob.article is not None and ob.article not in numbers:
-                raise ValueError(f"obligation {ob.id} cites article {ob.article}, which the file does not quote")
-            for who in (ob.obligors or ()) + (ob.beneficiaries or ()):
+                raise FieldError(("obligations", i, "article"),
+                                 f"obligation {ob.id} cites article {ob.article}, which the file does not quote")
+            for field in ("obligors", "beneficiaries"):
+                for j, who in enumerate(getattr(ob, field) or ()):
+                    if who not in members:
+                        raise FieldError(("obligations", i, field, j), f"obligation {ob.id} names {who}, who is not a party")
+        for i, s in enumerate(self.suspensions):
+            for j, who in enumerate(s.between):
                 if who not in members:
-                    raise ValueError(f"obligation {ob.id} names {who}, who is not a party")
-        for s in self.suspensions:
-            for who in s.between:
-                if who not in members:
-                    raise ValueError(f"suspension names {who}, who is not a party")
+                    raise FieldError(("suspensions", i, "between", j), f"suspension names {who}, who is not a party")
         return self
 
     @property

@@ -70,7 +70,8 @@ def load_treaty_file(path: Path) -> Treaty:
         treaty = Treaty.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        # a cross-field error (model.FieldError) carries the location of the offending field
+        loc = tuple(err["loc"]) + getattr(err.get("ctx", {}).get("error"), "loc", ())
         line = _node_at(root, loc).start_mark.line + 1
         field = ".".join(str(p) for p in loc) or "(treaty)"
         raise CorpusError(f"{path}:{line}: {field}: {err['msg']}") from None
