@@ -73,7 +73,6 @@ def test_russia_joins_north_korea_about_as_often_as_defence_pacts_are_honoured()
     p = shipped()["defense"].p
     assert abs(rows["RUS"]["defender"] - p) < 4 * math.sqrt(p * (1 - p) / 40_000)
     assert rows["KOR"]["aggressor"] == rows["PRK"]["defender"] == 1.0
-    assert sim.size_distribution().keys() == {2, 3}
 
 
 def test_same_seed_same_answer_other_seed_other_draws():
@@ -132,4 +131,5 @@ def test_probabilities_stay_between_zero_and_one_and_sizes_sum_to_one():
     sim = simulate(prepare(KOREA), draws=1000, seed=2)
     assert math.isclose(sum(sim.size_distribution().values()), 1.0)
     assert np.isclose(sim.mean_size(), sum(k * v for k, v in sim.size_distribution().items()))
-    assert {r["state"] for r in sim.probabilities()} == {"PRK", "KOR", "RUS"}
+    drawn_in = {r["state"] for r in sim.probabilities() if r["defender"] or r["aggressor"]}
+    assert drawn_in == {e.state for e in cascade_event(KOREA).entries}  # 1,000 draws reach every possible entrant

@@ -172,7 +172,8 @@ class Problem:
     ben: np.ndarray  # (links,) column of the beneficiary
     obl: np.ndarray  # column of the obligor
     defender: np.ndarray  # bool: defender-side link
-    p: np.ndarray  # float32 honouring probability
+    commitment: np.ndarray  # which commitment (obligor, treaty, obligation) each link belongs to
+    p: np.ndarray  # float32 honouring probability of each commitment
     foes: tuple[np.ndarray | None, ...]  # columns of named adversaries, or None
 
 
@@ -204,6 +205,10 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
         return priors["defense" if link.side is Side.DEFENDER else "offense"].p
 
     foes = tuple(np.array(sorted(col[s] for s in k.adversaries if s in col)) if k.adversaries else None for k in links)
+    # an obligor honours a commitment or not in a draw, whichever ally it is owed to (the data's unit: ally-war)
+    keys = [(k.finding.obligor, k.finding.treaty, k.finding.obligation) for k in links]
+    commitments = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    first = {key: k for key, k in zip(reversed(keys), reversed(links), strict=True)}
     return Problem(
         ids=ids,
         d0=np.array([sc.d0[0, c] for c in cols] + [v is Side.DEFENDER for v in sc.outside.values()], dtype=bool),
@@ -211,7 +216,8 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
         ben=np.array([col[k.finding.beneficiary] for k in links], dtype=np.int32),
         obl=np.array([col[k.finding.obligor] for k in links], dtype=np.int32),
         defender=np.array([k.side is Side.DEFENDER for k in links], dtype=bool),
-        p=np.array([p_of(k) for k in links], dtype=np.float32),
+        commitment=np.array([commitments[key] for key in keys], dtype=np.int32),
+        p=np.array([p_of(first[key]) for key in commitments], dtype=np.float32),
         foes=foes,
     )
 
@@ -267,7 +273,7 @@ class Tally:
 def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
     """Simulate ``draws`` wars with the generator of chunk number ``chunk`` of ``seed``."""
     rng = np.random.default_rng([seed, chunk])
-    honoured = _honoured(rng, draws, pr.p)
+    honoured = _honoured(rng, draws, pr.p)[:, pr.commitment]
     d0 = np.broadcast_to(pr.d0, (draws, pr.d0.size))
     a0 = np.broadcast_to(pr.a0, (draws, pr.a0.size))
     r: Rounds = advance(d0, a0, _edge_propagator(pr, honoured))
@@ -342,7 +348,11 @@ def simulate_problem(pr: Problem, draws: int, seed: int, client=None,
 
 def simulate(sc: Scenario, draws: int = 10_000, seed: int = 0, overrides: Overrides | None = None, client=None,
              progress: Callable[[int], None] | None = None) -> Simulation:
-    """Monte Carlo of a scenario's cascade: each link honoured with its probability, independently per draw."""
+    """Monte Carlo of a scenario's cascade.
+
+    In each draw every commitment (an obligor's obligation under one treaty) is honoured or not,
+    independently, with its probability; an honoured commitment binds toward every ally it is owed to.
+    """
     pr = problem(sc, overrides=overrides)
     tally = simulate_problem(pr, draws, seed, client, progress)
     ev = sc.event
