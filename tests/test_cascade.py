@@ -96,14 +96,6 @@ def test_round_one_is_what_assess_finds_and_joiners_are_attacked_at_home():
         assert c.side(Side.DEFENDER) == expected
 
 
-def test_korean_war_under_the_2024_treaty_brings_russia_in_by_article_4():
-    c = cascade("PRK", ["KOR"], date(2025, 3, 1))
-    (rus,) = [e for e in c.entries if e.round == 1]
-    assert (rus.state, rus.side) == ("RUS", Side.DEFENDER)
-    assert [(f.treaty, f.article) for f in rus.findings] == [("rus-prk-2024", "4")]
-    assert cascade("PRK", ["KOR"], date(2024, 6, 1)).side(Side.DEFENDER) == ["PRK"]  # not yet in force
-
-
 # --- invariants over random alliance systems -------------------------------------------------
 
 pacts = st.lists(

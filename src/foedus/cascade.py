@@ -78,6 +78,7 @@ class CascadeIndex:
     on: date
     ids: tuple[str, ...]
     links: list[Link]
+    treaties_of: dict[str, Corpus]  # per state, the treaties in force it is a member of
     pos: dict[str, int] = field(init=False)
     obligor: np.ndarray = field(init=False)
     beneficiary: np.ndarray = field(init=False)
@@ -126,8 +127,9 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
                 adversaries[(t.id, ob.id)] = adv
                 named |= adv
     links: list[Link] = []
+    treaties_of = {sid: Corpus(treaties) for sid, treaties in by_party.items()}
     for sid, treaties in sorted(by_party.items()):
-        sub = Corpus(treaties)
+        sub = treaties_of[sid]
         # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
         plain = assess_event(Event(attackers=(), target=sid, place=places.home(sid), on=on), sub).findings
         links += _links([f for f in plain if (f.treaty, f.obligation) not in adversaries], Side.DEFENDER, adversaries)
@@ -140,7 +142,7 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
         attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
         links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
     ids = tuple(sorted(set(by_party) | named))
-    return CascadeIndex(on=on, ids=ids, links=links)
+    return CascadeIndex(on=on, ids=ids, links=links, treaties_of=treaties_of)
 
 
 class Propagator:
@@ -331,7 +333,9 @@ def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = Fals
     """The engine's findings for ``event`` and the index for its date, as a :class:`Scenario`."""
     corpus = corpus if corpus is not None else bundled()
     index = compile_index(corpus, event.on)
-    findings = assess_event(event, corpus).findings
+    # the engine on the treaties in force that bind a round-0 belligerent: the same findings, fewer treaties
+    mine = {t.id: t for s in (event.target, *event.attackers) for t in index.treaties_of.get(s, ())}
+    findings = assess_event(event, Corpus(mine.values())).findings
     to_target = [f for f in findings if f.beneficiary == event.target]
     to_attackers = [f for f in findings if f.beneficiary in event.attackers]
     root = _links(to_target, Side.DEFENDER, {}) + _links(to_attackers, Side.AGGRESSOR, {})
