@@ -154,22 +154,36 @@ class Propagator:
     def __init__(self, index: CascadeIndex, chosen: np.ndarray):
         n = len(index)
         plain = [k for k in chosen.tolist() if not index.links[k].adversaries]
-        self.special = [(int(index.beneficiary[k]), int(index.obligor[k]), bool(index.defender[k]),
-                         np.array(sorted(index.pos[s] for s in index.links[k].adversaries)))
-                        for k in chosen.tolist() if index.links[k].adversaries]
+        # per side: links that bind only against named adversaries, sorted by obligor; their adversaries
+        # as column indices padded with ``n`` (a column that is always False)
+        self.special = {}
+        for defender in (True, False):
+            ks = sorted((k for k in chosen.tolist() if index.links[k].adversaries and index.defender[k] == defender),
+                        key=lambda k: index.obligor[k])
+            width = max((len(index.links[k].adversaries) for k in ks), default=1)
+            foes = np.full((len(ks), width), n, dtype=np.int32)
+            for j, k in enumerate(ks):
+                cols = sorted(index.pos[x] for x in index.links[k].adversaries)
+                foes[j, :len(cols)] = cols
+            obl = index.obligor[ks]
+            starts = np.flatnonzero(np.r_[True, obl[1:] != obl[:-1]]) if len(ks) else np.zeros(0, dtype=np.int64)
+            self.special[defender] = (index.beneficiary[ks], foes, starts, obl[starts] if len(ks) else obl)
         self.matrix = {}
         self.live = {}
         for defender in (True, False):
             m = np.zeros((n, n), dtype=np.float32)
             ks = [k for k in plain if index.defender[k] == defender]
             m[index.beneficiary[ks], index.obligor[ks]] = 1.0
-            self.matrix[defender] = m
             self.live[defender] = np.flatnonzero(m.any(axis=1))
+            self.matrix[defender] = m[self.live[defender]]  # only the rows of states that are owed something
 
     def padded(self, n: int) -> Propagator:
         """The same links over ``n`` states, the extra ones having none."""
         out = copy.copy(self)
-        out.matrix = {k: np.pad(m, (0, n - m.shape[0])) for k, m in self.matrix.items()}
+        extra = n - self.matrix[True].shape[1]
+        out.matrix = {k: np.pad(m, ((0, 0), (0, extra))) for k, m in self.matrix.items()}
+        out.special = {k: (b, np.where(f == m.shape[1], n, f), st, o)
+                       for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)}
         return out
 
     def _spread(self, frontier: np.ndarray, defender: bool) -> np.ndarray:
@@ -178,16 +192,20 @@ class Propagator:
         sub = frontier[:, live]
         rows = np.flatnonzero(sub.any(axis=1))
         if rows.size:
-            out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender][live] > 0
+            out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender] > 0
         return out
 
     def __call__(self, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray,
                  ) -> tuple[np.ndarray, np.ndarray]:
         """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
         cand_d, cand_a = self._spread(fd, True), self._spread(fa, False)
-        for b, o, defender, foes in self.special:  # their adversary test reads the whole aggressor side
-            side, cand = (d, cand_d) if defender else (a, cand_a)
-            cand[:, o] |= side[:, b] & sources[:, b] & a[:, foes].any(axis=1)
+        padded = None
+        for defender, side, cand in ((True, d, cand_d), (False, a, cand_a)):
+            ben, foes, starts, obligors = self.special[defender]
+            if ben.size:  # their adversary test reads the whole aggressor side, so they are read every round
+                padded = np.pad(a, ((0, 0), (0, 1))) if padded is None else padded
+                active = side[:, ben] & sources[:, ben] & padded[:, foes].any(axis=2)
+                cand[:, obligors] |= np.logical_or.reduceat(active, starts, axis=1)
         return cand_d, cand_a
 
 

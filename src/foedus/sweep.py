@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
+from threadpoolctl import threadpool_limits
 
 from . import states
 from .cascade import NOT, Propagator, Side, advance, compile_index
@@ -65,7 +67,7 @@ def _block(kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarra
         frames.append(pl.DataFrame({"war": war, "state": col, "side": side, "round": rounds[war, col]},
                                    schema={"war": pl.Int64, "state": pl.Int64, "side": pl.String, "round": pl.Int16}))
     names = pl.Series(universe)
-    long = pl.concat(frames).sort("war", "round", "side", "state")
+    long = pl.concat(frames)
     return long.select(
         on=pl.lit(on, dtype=pl.Date),
         attacker=names.gather(member_cols[a][long["war"].to_numpy()]),
@@ -99,12 +101,14 @@ def sweep_date(on: date, corpus: Corpus | None = None, conditional: bool = False
     kernel, universe, member_cols, n = _setup(corpus, on, conditional, members)
     a, t = pairs(list(range(n)))
     starts = range(0, a.size, BLOCK)
-    if client is None:
-        parts = []
-        for s in starts:
-            parts.append(_block(kernel, universe, member_cols, a[s:s + BLOCK], t[s:s + BLOCK], on))
-            if progress:
-                progress(min(s + BLOCK, a.size), a.size)
+    if client is None:  # one block per core (numpy releases the GIL); BLAS kept to one thread per block
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            jobs = [pool.submit(_block, kernel, universe, member_cols, a[s:s + BLOCK], t[s:s + BLOCK], on) for s in starts]
+            parts = []
+            for s, job in zip(starts, jobs, strict=True):
+                parts.append(job.result())
+                if progress:
+                    progress(min(s + BLOCK, a.size), a.size)
     else:
         from distributed import as_completed
 
