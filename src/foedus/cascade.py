@@ -195,8 +195,8 @@ class Propagator:
             out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender] > 0
         return out
 
-    def __call__(self, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray,
-                 ) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray,
+                 sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
         cand_d, cand_a = self._spread(fd, True), self._spread(fa, False)
         padded = None
@@ -209,7 +209,7 @@ class Propagator:
         return cand_d, cand_a
 
 
-Propagate = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+Propagate = Callable[..., tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -231,35 +231,47 @@ def advance(d0: np.ndarray, a0: np.ndarray, propagate: Propagate, roots: tuple[n
             ) -> Rounds:
     """Run the rounds to the fixed point for a batch of wars: the cascade rule, in one place.
 
-    ``d0``/``a0`` are the round-0 sides (bool, wars × states). ``propagate(d, a, sources)`` says who
-    is newly bound to each side by the last round's entrants ``fd``/``fa`` (links whose beneficiary
-    is not in ``sources`` are ignored); ``roots``, when given, are the states bound by the round-0
+    ``d0``/``a0`` are the round-0 sides (bool, wars × states). ``propagate(rows, fd, fa, d, a, sources)``
+    says who is newly bound to each side by the last round's entrants ``fd``/``fa``, for the wars
+    ``rows`` that are still growing (the other arrays are those rows; links whose beneficiary is not
+    in ``sources`` are ignored); ``roots``, when given, are the states bound by the round-0
     belligerents (from the engine's findings for the event as given), and the round-0 belligerents
     are then left out of ``sources``. Being bound is monotone, so candidates accumulate.
     """
-    d, a = d0.copy(), a0.copy()
+    initial = d0 | a0
+    sources = ~initial if roots is not None else np.ones_like(d0)
+    cand_d, cand_a = (roots[0].copy(), roots[1].copy()) if roots is not None else (np.zeros_like(d0), np.zeros_like(a0))
     rd = np.where(d0, 0, NOT).astype(np.int16)
     ra = np.where(a0, 0, NOT).astype(np.int16)
     rc = np.full(d0.shape, NOT, dtype=np.int16)
     rl = np.full(d0.shape, NOT, dtype=np.int16)
-    initial = d0 | a0
-    sources = ~initial if roots is not None else np.ones_like(d0)
-    cand_d, cand_a = roots if roots is not None else (np.zeros_like(d0), np.zeros_like(a0))
-    fd, fa = d0 & sources, a0 & sources
+    final = (rd, ra, rc, rl)
+    # the wars still growing, compacted: rows leave the working set when they reach their fixed point
+    rows = np.arange(d0.shape[0])
+    d, a, fd, fa = d0.copy(), a0.copy(), d0 & sources, a0 & sources
+    work = [rd.copy(), ra.copy(), rc.copy(), rl.copy()]
     for r in range(1, d0.shape[1] + 2):
-        new_d, new_a = propagate(fd, fa, d, a, sources)
-        cand_d, cand_a = cand_d | new_d, cand_a | new_a
-        fighting = d | a
-        out = ~fighting & (rc < 0)
+        new_d, new_a = propagate(rows, fd, fa, d, a, sources)
+        cand_d |= new_d
+        cand_a |= new_a
+        out = ~(d | a) & (work[2] < 0)
         both = cand_d & cand_a & out
-        fd = cand_d & ~cand_a & out
-        fa = cand_a & ~cand_d & out
-        late = ((cand_d & a) | (cand_a & d)) & ~initial & (rl < 0)
-        rc[both], rd[fd], ra[fa], rl[late] = r, r, r, r
-        if not (fd.any() or fa.any() or both.any()):
-            break
+        fd, fa = cand_d & ~cand_a & out, cand_a & ~cand_d & out
+        late = ((cand_d & a) | (cand_a & d)) & ~initial & (work[3] < 0)
+        for rounds, mask in zip(work, (fd, fa, both, late), strict=True):
+            rounds[mask] = r
         d |= fd
         a |= fa
+        growing = fd.any(axis=1) | fa.any(axis=1)
+        if not growing.all():
+            done = ~growing
+            for whole, part in zip(final, work, strict=True):
+                whole[rows[done]] = part[done]
+            if not growing.any():
+                break
+            rows, d, a, fd, fa, cand_d, cand_a, initial, sources = (
+                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, initial, sources))
+            work = [w[growing] for w in work]
     return Rounds(rd, ra, rc, rl)
 
 

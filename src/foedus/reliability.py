@@ -222,31 +222,48 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
     )
 
 
-def _edge_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
-    """Who is bound to each side in each draw, through the links honoured in that draw."""
-    order = np.lexsort((pr.obl, ~pr.defender))
+def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
+    """Who is bound to each side in each draw: an obligor whose honoured commitment is owed to a belligerent.
+
+    Works per commitment, not per link: a (states × commitments) incidence says to whom each is owed.
+    """
+    n, c = pr.d0.size, pr.p.size
+    owed = np.zeros((n, c), dtype=np.float32)
+    owed[pr.ben, pr.commitment] = 1.0
+    first = np.unique(pr.commitment, return_index=True)[1]  # one link per commitment, for its fields
+    defender, obligor = pr.defender[first], pr.obl[first]
+    foes = [pr.foes[k] for k in first]
     groups = {}
     for side in (True, False):
-        ks = order[pr.defender[order] == side]
-        if ks.size:
-            obl = pr.obl[ks]
+        cs = np.flatnonzero(defender == side)
+        cs = cs[np.argsort(obligor[cs], kind="stable")]
+        if cs.size:
+            obl = obligor[cs]
             starts = np.flatnonzero(np.r_[True, obl[1:] != obl[:-1]])
-            groups[side] = (ks, starts, obl[starts])
-    special = {side: [(j, pr.foes[k]) for j, k in enumerate(groups[side][0].tolist()) if pr.foes[k] is not None]
-               for side in groups}
+            plain = np.array([foes[j] is None for j in cs])
+            width = max((foes[j].size for j in cs if foes[j] is not None), default=1)
+            foe_cols = np.full((cs.size, width), n, dtype=np.int32)  # padded with an always-False column
+            for i, j in enumerate(cs):
+                if foes[j] is not None:
+                    foe_cols[i, :foes[j].size] = foes[j]
+            to = owed[:, cs]
+            groups[side] = (cs, starts, obl[starts], plain, foe_cols, {True: to[:, plain], False: to[:, ~plain]},
+                            honoured[:, cs])
 
-    def propagate(fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray,
-                  ) -> tuple[np.ndarray, np.ndarray]:
+    def propagate(rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray,
+                  sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out = []
         for side, frontier, belligerents in ((True, fd, d), (False, fa, a)):
             cand = np.zeros_like(d)
             if side in groups:
-                ks, starts, cols = groups[side]
-                active = frontier[:, pr.ben[ks]]
-                for j, foes in special[side]:  # their adversary test reads the whole aggressor side
-                    active[:, j] = belligerents[:, pr.ben[ks[j]]] & a[:, foes].any(axis=1)
-                active &= honoured[:, ks]
-                cand[:, cols] = np.logical_or.reduceat(active, starts, axis=1)
+                cs, starts, cols, plain, foe_cols, to, h = groups[side]
+                hit = np.empty((frontier.shape[0], cs.size), dtype=bool)
+                hit[:, plain] = frontier.astype(np.float32) @ to[True] > 0
+                if not plain.all():  # adversary-bound commitments read the whole side and aggressor side
+                    bound = ~plain
+                    hit[:, bound] = ((belligerents.astype(np.float32) @ to[False] > 0)
+                                     & np.pad(a, ((0, 0), (0, 1)))[:, foe_cols[bound]].any(axis=2))
+                cand[:, cols] = np.logical_or.reduceat(hit & h[rows], starts, axis=1)
             out.append(cand)
         return out[0], out[1]
 
@@ -273,10 +290,10 @@ class Tally:
 def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
     """Simulate ``draws`` wars with the generator of chunk number ``chunk`` of ``seed``."""
     rng = np.random.default_rng([seed, chunk])
-    honoured = _honoured(rng, draws, pr.p)[:, pr.commitment]
+    honoured = _honoured(rng, draws, pr.p)
     d0 = np.broadcast_to(pr.d0, (draws, pr.d0.size))
     a0 = np.broadcast_to(pr.a0, (draws, pr.a0.size))
-    r: Rounds = advance(d0, a0, _edge_propagator(pr, honoured))
+    r: Rounds = advance(d0, a0, _commitment_propagator(pr, honoured))
     return Tally(draws, (r.defender >= 0).sum(axis=0), (r.aggressor >= 0).sum(axis=0), (r.conflict >= 0).sum(axis=0),
                  np.bincount(r.size, minlength=pr.d0.size + 1))
 
