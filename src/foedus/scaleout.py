@@ -24,7 +24,7 @@ def client(scheduler: str | None = None, local: bool = False, workers: int = 2) 
             yield c
         return
     try:
-        c = Client(scheduler, timeout="10s")
+        c = Client(scheduler, timeout="5s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise FoedusError(f"cannot reach the dask scheduler at {scheduler} ({exc})") from None
     with c:
