@@ -48,7 +48,9 @@ def synthetic_corpus(members: list[str], seed: int = 1, alliances: int = ALLIANC
     weights = np.array([len(region[r]) for r in regions], dtype=float)
     treaties = []
     for i in range(alliances):
-        size = int(rng.choice([2, rng.integers(3, 9), rng.integers(9, 21), rng.integers(21, 36)], p=[.75, .15, .07, .03]))
+        size = int(
+            rng.choice([2, rng.integers(3, 9), rng.integers(9, 21), rng.integers(21, 36)], p=[0.75, 0.15, 0.07, 0.03])
+        )
         home = region[regions[rng.choice(len(regions), p=weights / weights.sum())]]
         pool = members if rng.random() < 0.2 else home  # one pact in five reaches beyond its region
         parties = sorted(rng.choice(pool, size=min(size, len(pool)), replace=False).tolist())
@@ -58,7 +60,9 @@ def synthetic_corpus(members: list[str], seed: int = 1, alliances: int = ALLIANC
             means = [Means.ALL_MEANS, Means.NECESSARY_ACTION, Means.CONSTITUTIONAL][int(rng.integers(3))]
             conds = ()
             if rng.random() < 0.05:
-                foes = tuple(sorted(rng.choice([m for m in members if m not in parties], size=2, replace=False).tolist()))
+                foes = tuple(
+                    sorted(rng.choice([m for m in members if m not in parties], size=2, replace=False).tolist())
+                )
                 conds = (Condition(kind=ConditionKind.SPECIFIC_ADVERSARY, states=foes),)
             obs.append(Obligation(id="d", kind=Kind.DEFENSE, means=means, conditions=conds))
             if roll < defence * 0.15:
@@ -68,8 +72,16 @@ def synthetic_corpus(members: list[str], seed: int = 1, alliances: int = ALLIANC
         else:
             obs.append(Obligation(id="n", kind=Kind.NEUTRALITY))
         start = date(1950, 1, 1)
-        treaties.append(Treaty(id=f"syn-{i}", name=f"Synthetic alliance {i}", in_force=start, origin="atop",
-                               parties=tuple(Membership(state=p, start=start) for p in parties), obligations=tuple(obs)))
+        treaties.append(
+            Treaty(
+                id=f"syn-{i}",
+                name=f"Synthetic alliance {i}",
+                in_force=start,
+                origin="atop",
+                parties=tuple(Membership(state=p, start=start) for p in parties),
+                obligations=tuple(obs),
+            )
+        )
     return Corpus(treaties)
 
 
@@ -87,8 +99,13 @@ def naive_cascade(event, corpus) -> dict[str, tuple[str, int]]:
         joining = set()
         for b, ev in frontier:
             for f in assess_event(ev, corpus).findings:
-                if (f.beneficiary == b and f.kind is Kind.DEFENSE and f.status is Status.OBLIGATED
-                        and f.strength >= Strength.CONST and f.obligor not in sides):
+                if (
+                    f.beneficiary == b
+                    and f.kind is Kind.DEFENSE
+                    and f.status is Status.OBLIGATED
+                    and f.strength >= Strength.CONST
+                    and f.obligor not in sides
+                ):
                     joining.add(f.obligor)
         frontier = []
         for o in sorted(joining):

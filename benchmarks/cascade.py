@@ -18,7 +18,10 @@ def main() -> None:
     from foedus.sweep import members_on
 
     members = members_on(DAY)
-    for label, kw in (("all 745 ATOP-sized alliances in force at once (stress)", {}), ("density of ATOP on 2016-07-01", LIKE_2016)):
+    for label, kw in (
+        ("all 745 ATOP-sized alliances in force at once (stress)", {}),
+        ("density of ATOP on 2016-07-01", LIKE_2016),
+    ):
         print(f"-- {label}")
         run(synthetic_corpus(members, **kw), members)
 
@@ -37,10 +40,14 @@ def run(corpus, members: list[str]) -> None:
     full_s, c = timed(lambda: cascade_event(event, corpus), 50)
     base_s, naive = timed(lambda: naive_cascade(event, corpus), 3)
     ours = {e.state: (e.side.value, e.round) for e in c.entries}
-    print(f"network: synthetic, ATOP-scale ({len(corpus)} alliances, {len(members)} states, {len(index.links):,} links); "
-          f"the ATOP importer is not on this branch")
-    print(f"war: {attacker} attacks {target} on {DAY}: {len(ours)} belligerents in {c.rounds} rounds; "
-          f"same answer as the baseline: {ours == naive}")
+    print(
+        f"network: synthetic, ATOP-scale ({len(corpus)} alliances, {len(members)} states, {len(index.links):,} links); "
+        f"the ATOP importer is not on this branch"
+    )
+    print(
+        f"war: {attacker} attacks {target} on {DAY}: {len(ours)} belligerents in {c.rounds} rounds; "
+        f"same answer as the baseline: {ours == naive}"
+    )
     print(f"index compile (once per corpus and date): {compile_s:.2f} s")
     print(f"cascade rounds on the index: {core_s * 1e6:.0f} µs per cascade (median of 200)")
     print(f"cascade with the engine's round-1 findings and explanations: {full_s * 1e3:.2f} ms (median of 50)")

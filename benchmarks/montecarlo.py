@@ -25,8 +25,12 @@ def loop_draws(pr, draws: int, seed: int) -> dict[str, float]:
         fighting = defenders | {i for i in range(len(pr.ids)) if pr.a0[i]}
         frontier = list(defenders)
         while frontier:
-            new = {int(pr.obl[k]) for b in frontier for k in owed.get(b, ())
-                   if pr.defender[k] and honoured[pr.commitment[k]] and pr.foes[k] is None} - fighting
+            new = {
+                int(pr.obl[k])
+                for b in frontier
+                for k in owed.get(b, ())
+                if pr.defender[k] and honoured[pr.commitment[k]] and pr.foes[k] is None
+            } - fighting
             fighting |= new
             frontier = sorted(new)
             for i in new:
@@ -45,7 +49,8 @@ def main() -> None:
     members = members_on(DAY)
     corpus = synthetic_corpus(members, **LIKE_2016)
     target, attacker = busiest_scenario(corpus, members)
-    print(f"-- synthetic network at the density of ATOP on {DAY} ({len(corpus)} alliances); no ATOP importer on this branch")
+    print(f"-- synthetic network at the density of ATOP on {DAY} ({len(corpus)} alliances); "
+          "no ATOP importer on this branch")
     run(make_event(target, [attacker], DAY), corpus, "synthetic")
 
 
@@ -63,13 +68,17 @@ def run(event, corpus, label: str) -> None:
     base_s = (time.perf_counter() - t) / BASELINE_DRAWS * DRAWS
     ours = {r["state"]: r["defender"] for r in sim.probabilities()}
     gap = max(abs(ours[s] - base[s]) for s in base if s != event.target)
-    print(f"war: {', '.join(event.attackers)} attacks {event.target} ({label}): {len(pr.ids)} states within reach, "
-          f"{pr.ben.size:,} links, {pr.p.size:,} commitments; expected size {sim.mean_size():.2f}")
+    print(
+        f"war: {', '.join(event.attackers)} attacks {event.target} ({label}): {len(pr.ids)} states within reach, "
+        f"{pr.ben.size:,} links, {pr.p.size:,} commitments; expected size {sim.mean_size():.2f}"
+    )
     print(f"{DRAWS:,} draws, vectorized: {ours_s:.2f} s")
     print(f"baseline, per-draw Python loop: {base_s:,.1f} s (measured on {BASELINE_DRAWS:,} draws, scaled)")
-    print(f"largest gap, over {len(base) - 1} states, between the two estimates of a joining probability: {gap:.3f} "
-          f"(sampling alone: one state's error at {BASELINE_DRAWS:,} draws is up to 0.011, the largest of "
-          f"{len(base) - 1} about three times that)")
+    print(
+        f"largest gap, over {len(base) - 1} states, between the two estimates of a joining probability: {gap:.3f} "
+        f"(sampling alone: one state's error at {BASELINE_DRAWS:,} draws is up to 0.011, the largest of "
+        f"{len(base) - 1} about three times that)"
+    )
     print(f"ratio baseline / vectorized: {base_s / ours_s:,.1f}x")
 
 

@@ -14,7 +14,10 @@ def main() -> None:
     from foedus.sweep import members_on
 
     members = members_on(DAY)
-    for label, kw in (("all 745 ATOP-sized alliances in force at once (stress)", {}), ("density of ATOP on 2016-07-01", LIKE_2016)):
+    for label, kw in (
+        ("all 745 ATOP-sized alliances in force at once (stress)", {}),
+        ("density of ATOP on 2016-07-01", LIKE_2016),
+    ):
         print(f"-- {label}")
         run(synthetic_corpus(members, **kw), members)
 
@@ -42,11 +45,17 @@ def run(corpus, members: list[str]) -> None:
         got = df.filter(pl.col("attacker") == att, pl.col("target") == tgt)
         agree &= {r["state"]: (r["side"], r["round"]) for r in got.iter_rows(named=True)} == naive
     base_s = (time.perf_counter() - t) / len(sample) * a.size
-    print(f"network: synthetic ({len(corpus)} alliances, {len(members)} states); the ATOP importer is not on this branch")
-    print(f"sweep of {a.size:,} ordered pairs on {DAY}: {sweep_s:.2f} s ({df.height:,} rows), "
-          f"plus {compile_s:.2f} s to compile the date's index once")
-    print(f"baseline, engine-per-round cascade for each pair: {base_s:,.0f} s "
-          f"(measured on {len(sample)} pairs, scaled); the sampled pairs agree: {agree}")
+    print(
+        f"network: synthetic ({len(corpus)} alliances, {len(members)} states); the ATOP importer is not on this branch"
+    )
+    print(
+        f"sweep of {a.size:,} ordered pairs on {DAY}: {sweep_s:.2f} s ({df.height:,} rows), "
+        f"plus {compile_s:.2f} s to compile the date's index once"
+    )
+    print(
+        f"baseline, engine-per-round cascade for each pair: {base_s:,.0f} s "
+        f"(measured on {len(sample)} pairs, scaled); the sampled pairs agree: {agree}"
+    )
     print(f"ratio baseline / sweep: {base_s / sweep_s:,.0f}x")
 
 

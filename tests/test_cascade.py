@@ -34,8 +34,14 @@ def treaty(tid: str, parties: tuple[str, ...], *obligations: Obligation) -> Trea
     obligations = obligations or (DEFENCE,)
     arts = {o.article: Article(number=o.article, text=f"{tid} art {o.article}") for o in obligations}
     start = date(2000, 1, 1)
-    return Treaty(id=tid, name=tid.upper(), in_force=start, parties=tuple(Membership(state=p, start=start) for p in parties),
-                  articles=tuple(arts.values()), obligations=obligations)
+    return Treaty(
+        id=tid,
+        name=tid.upper(),
+        in_force=start,
+        parties=tuple(Membership(state=p, start=start) for p in parties),
+        articles=tuple(arts.values()),
+        obligations=obligations,
+    )
 
 
 def sides(c) -> dict[str, tuple[str, int]]:
@@ -45,8 +51,13 @@ def sides(c) -> dict[str, tuple[str, int]]:
 def test_war_grows_round_by_round_along_defence_pacts():
     corpus = Corpus([treaty("t-x", ("JPN", "USA")), treaty("x-y", ("USA", "GBR")), treaty("y-z", ("GBR", "FRA"))])
     c = cascade("JPN", ["CHN"], DAY, corpus=corpus)
-    assert sides(c) == {"JPN": ("defender", 0), "CHN": ("aggressor", 0), "USA": ("defender", 1),
-                        "GBR": ("defender", 2), "FRA": ("defender", 3)}
+    assert sides(c) == {
+        "JPN": ("defender", 0),
+        "CHN": ("aggressor", 0),
+        "USA": ("defender", 1),
+        "GBR": ("defender", 2),
+        "FRA": ("defender", 3),
+    }
     fra = next(e for e in c.entries if e.state == "FRA")
     assert [(f.treaty, f.beneficiary, f.status) for f in fra.findings] == [("y-z", "GBR", Status.OBLIGATED)]
     assert c.rounds == 3 and c.conflicts == ()
@@ -59,8 +70,13 @@ def test_the_aggressors_defence_allies_stay_out():
 
 
 def test_a_joining_defender_counts_as_attacked_by_the_whole_aggressor_side():
-    only_vs_china = Obligation(id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS,
-                               conditions=(Condition(kind=ConditionKind.SPECIFIC_ADVERSARY, states=("CHN",)),))
+    only_vs_china = Obligation(
+        id="d",
+        kind=Kind.DEFENSE,
+        article="1",
+        means=Means.ALL_MEANS,
+        conditions=(Condition(kind=ConditionKind.SPECIFIC_ADVERSARY, states=("CHN",)),),
+    )
     corpus = Corpus([treaty("jpn-usa", ("JPN", "USA")), treaty("usa-gbr", ("USA", "GBR"), only_vs_china)])
     assert "GBR" in cascade("JPN", ["CHN"], DAY, corpus=corpus).side(Side.DEFENDER)
     assert "GBR" not in cascade("JPN", ["RUS"], DAY, corpus=corpus).side(Side.DEFENDER)
@@ -73,8 +89,13 @@ def test_offence_pacts_bring_in_aggressors_only_when_conditional_findings_count(
 
 
 def test_a_state_bound_to_both_sides_is_a_conflict_and_stays_out():
-    corpus = Corpus([treaty("chn-rus", ("CHN", "RUS"), OFFENCE), treaty("jpn-rus", ("JPN", "RUS")),
-                     treaty("rus-ita", ("RUS", "ITA"))])
+    corpus = Corpus(
+        [
+            treaty("chn-rus", ("CHN", "RUS"), OFFENCE),
+            treaty("jpn-rus", ("JPN", "RUS")),
+            treaty("rus-ita", ("RUS", "ITA")),
+        ]
+    )
     c = cascade("JPN", ["CHN"], DAY, corpus=corpus, conditional=True)
     assert "RUS" not in c.side(Side.DEFENDER) + c.side(Side.AGGRESSOR)
     assert "ITA" not in sides(c)  # RUS stays out, so no one attacks it
@@ -85,10 +106,17 @@ def test_a_state_bound_to_both_sides_is_a_conflict_and_stays_out():
 
 def test_round_one_is_what_assess_finds_and_joiners_are_attacked_at_home():
     def scoped(region: str) -> Obligation:
-        return Obligation(id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS,
-                          scope=Scope(anywhere=False, clauses=(ScopeClause(regions=(region,)),)))
+        return Obligation(
+            id="d",
+            kind=Kind.DEFENSE,
+            article="1",
+            means=Means.ALL_MEANS,
+            scope=Scope(anywhere=False, clauses=(ScopeClause(regions=(region,)),)),
+        )
 
-    corpus = Corpus([treaty("jpn-usa", ("JPN", "USA"), scoped("asia")), treaty("usa-gbr", ("USA", "GBR"), scoped("europe"))])
+    corpus = Corpus(
+        [treaty("jpn-usa", ("JPN", "USA"), scoped("asia")), treaty("usa-gbr", ("USA", "GBR"), scoped("europe"))]
+    )
     for target, expected in (("JPN", ["JPN", "USA"]), ("GBR", ["GBR", "USA"]), ("USA", ["USA"])):
         c = cascade(target, ["CHN"], DAY, corpus=corpus)
         obligated = {f.obligor for f in assess(target, ["CHN"], DAY, corpus=corpus).by_status(Status.OBLIGATED)}
@@ -100,13 +128,16 @@ def test_round_one_is_what_assess_finds_and_joiners_are_attacked_at_home():
 
 pacts = st.lists(
     st.tuples(st.lists(st.sampled_from(POOL), min_size=2, max_size=4, unique=True), st.booleans()),
-    min_size=1, max_size=7,
+    min_size=1,
+    max_size=7,
 )
 
 
 def build(spec, offence: bool = True) -> list[Treaty]:
-    return [treaty(f"p{i}", tuple(ps), *((DEFENCE, OFFENCE) if off and offence else (DEFENCE,)))
-            for i, (ps, off) in enumerate(spec)]
+    return [
+        treaty(f"p{i}", tuple(ps), *((DEFENCE, OFFENCE) if off and offence else (DEFENCE,)))
+        for i, (ps, off) in enumerate(spec)
+    ]
 
 
 def outcome(c) -> tuple:

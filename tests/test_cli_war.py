@@ -6,7 +6,6 @@ import json
 
 import polars as pl
 import pytest
-
 from test_cli import run
 
 KOREA = ("--target", "PRK", "--attacker", "KOR", "--on", "2025-03-01")
@@ -71,14 +70,19 @@ def test_sweep_writes_parquet(cow_states, tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["simulate", *KOREA, "--dask", "remote"], "bad --dask: 'remote'"),
-     (["simulate", *KOREA, "--draws", "0"], "--draws must be at least 1"),
-     (["simulate", "--on", "2025-03-01"], "--target is required"),
-     (["simulate", *KOREA, "--overrides", "/nonexistent/ov.yaml"], "/nonexistent/ov.yaml: cannot read"),
-     (["simulate", *KOREA, "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the dask scheduler at tcp://127.0.0.1:9"),
-     (["sweep", "--years", "1990-80"], "bad --years: '1990-80'"),
-     (["sweep", "--on", "2016-01-01"], "run `foedus data fetch cow-states` first"),
-     (["cascade", "--target", "Atlantis"], "unknown state: 'Atlantis'")],
+    [
+        (["simulate", *KOREA, "--dask", "remote"], "bad --dask: 'remote'"),
+        (["simulate", *KOREA, "--draws", "0"], "--draws must be at least 1"),
+        (["simulate", "--on", "2025-03-01"], "--target is required"),
+        (["simulate", *KOREA, "--overrides", "/nonexistent/ov.yaml"], "/nonexistent/ov.yaml: cannot read"),
+        (
+            ["simulate", *KOREA, "--scheduler", "tcp://127.0.0.1:9"],
+            "cannot reach the dask scheduler at tcp://127.0.0.1:9",
+        ),
+        (["sweep", "--years", "1990-80"], "bad --years: '1990-80'"),
+        (["sweep", "--on", "2016-01-01"], "run `foedus data fetch cow-states` first"),
+        (["cascade", "--target", "Atlantis"], "unknown state: 'Atlantis'"),
+    ],
 )
 def test_bad_input_gives_one_line_and_exit_1(args, message, tmp_path):
     out = run(*args, env={"FOEDUS_DATA_DIR": str(tmp_path)})

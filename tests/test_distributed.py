@@ -7,18 +7,22 @@ from datetime import date
 import polars as pl
 import pytest
 from distributed import Client, LocalCluster
+from test_sweep import ALLIANCES, DAY
 
 from foedus.cascade import prepare
 from foedus.engine import make_event
 from foedus.reliability import CHUNK, simulate
 from foedus.sweep import sweep_date, sweep_years
-from test_sweep import ALLIANCES, DAY
 
 
 @pytest.fixture(scope="module")
 def client():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as c:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster) as c,
+    ):
         yield c
 
 

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cascade import DAY, build, pacts, treaty, war
 
 from foedus import Corpus
 from foedus.cascade import cascade_event, prepare
@@ -26,7 +27,6 @@ from foedus.reliability import (
     shipped,
     simulate,
 )
-from test_cascade import DAY, build, pacts, treaty, war
 
 
 def bf(shared_data):
@@ -47,8 +47,18 @@ def test_defence_only_pacts_were_honoured_less_often_than_offence_pacts():
 def test_default_priors_reproduce_the_fulfilment_rate_they_were_estimated_from(shared_data):
     df = pl.read_csv(bf(shared_data), infer_schema_length=None).filter(pl.col("dnaBF").is_null())
     observed = df["honorBF"].fill_null(0).mean()
-    classes = [("offense" if r["offense"] else "defense" if r["defense"] else "neutrality" if r["neutral"]
-                else "nonaggression") for r in df.iter_rows(named=True)]
+    classes = [
+        (
+            "offense"
+            if r["offense"]
+            else "defense"
+            if r["defense"]
+            else "neutrality"
+            if r["neutral"]
+            else "nonaggression"
+        )
+        for r in df.iter_rows(named=True)
+    ]
     rates = fulfilment_rate(classes, shipped(), draws=4000, seed=1)
     se = math.sqrt(observed * (1 - observed) / len(classes) / rates.size)
     assert abs(rates.mean() - observed) < 4 * se
@@ -94,7 +104,9 @@ def test_when_every_obligation_is_honoured_the_simulation_is_the_deterministic_c
     c = cascade_event(event, corpus, conditional)
     sim = simulate(sc, draws=50, seed=0, overrides=overrides_for(corpus, 1.0))
     rows = {r["state"]: r for r in sim.probabilities()}
-    joined = {s for s, r in rows.items() if r["defender"] == 1.0} | {s for s, r in rows.items() if r["aggressor"] == 1.0}
+    joined = {s for s, r in rows.items() if r["defender"] == 1.0} | {
+        s for s, r in rows.items() if r["aggressor"] == 1.0
+    }
     assert joined == {e.state for e in c.entries}
     assert {s for s, r in rows.items() if r["conflict"] == 1.0} == {x.state for x in c.conflicts if x.fighting is None}
     assert all(r["defender"] in (0, 1) and r["aggressor"] in (0, 1) for r in rows.values())
@@ -115,10 +127,12 @@ def test_overrides_per_treaty_beat_overrides_per_state(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "error", "message"),
-    [("treaties: {nato: 0.5}\n", UnknownTreatyError, "unknown treaty: 'nato'"),
-     ("states: {Atlantis: 0.5}\n", FoedusError, r"ov.yaml: states: unknown state: 'Atlantis'"),
-     ("states: {USA: 1.5}\n", FoedusError, r"ov.yaml: states.USA: 1.5 is not a probability"),
-     ("people: {USA: 0.5}\n", FoedusError, r"ov.yaml: people: Extra inputs are not permitted")],
+    [
+        ("treaties: {nato: 0.5}\n", UnknownTreatyError, "unknown treaty: 'nato'"),
+        ("states: {Atlantis: 0.5}\n", FoedusError, r"ov.yaml: states: unknown state: 'Atlantis'"),
+        ("states: {USA: 1.5}\n", FoedusError, r"ov.yaml: states.USA: 1.5 is not a probability"),
+        ("people: {USA: 0.5}\n", FoedusError, r"ov.yaml: people: Extra inputs are not permitted"),
+    ],
 )
 def test_bad_override_files_say_what_and_where(tmp_path, text, error, message):
     f = tmp_path / "ov.yaml"

@@ -6,22 +6,24 @@ from datetime import date
 
 import polars as pl
 import pytest
+from test_cascade import DEFENCE, OFFENCE, treaty
 
 from foedus import Corpus
 from foedus.cascade import cascade
 from foedus.errors import DataError, FoedusError
 from foedus.model import Kind, Means, Obligation
 from foedus.sweep import members_on, parse_years, sweep_date, sweep_years, write_parquet
-from test_cascade import DEFENCE, OFFENCE, treaty
 
 DAY = date(2015, 6, 1)
-ALLIANCES = Corpus([
-    treaty("nato-like", ("USA", "GBR", "FRA", "DEU"), DEFENCE),
-    treaty("usa-jpn", ("USA", "JPN")),
-    treaty("chn-prk", ("CHN", "PRK"), DEFENCE, OFFENCE),
-    treaty("prk-rus", ("PRK", "RUS"), OFFENCE),
-    treaty("rus-arm", ("RUS", "ARM"), Obligation(id="c", kind=Kind.DEFENSE, article="3", means=Means.CONSULT)),
-])
+ALLIANCES = Corpus(
+    [
+        treaty("nato-like", ("USA", "GBR", "FRA", "DEU"), DEFENCE),
+        treaty("usa-jpn", ("USA", "JPN")),
+        treaty("chn-prk", ("CHN", "PRK"), DEFENCE, OFFENCE),
+        treaty("prk-rus", ("PRK", "RUS"), OFFENCE),
+        treaty("rus-arm", ("RUS", "ARM"), Obligation(id="c", kind=Kind.DEFENSE, article="3", means=Means.CONSULT)),
+    ]
+)
 
 
 def rows_of(df: pl.DataFrame, attacker: str, target: str) -> set[tuple[str, str, int]]:
@@ -31,8 +33,9 @@ def rows_of(df: pl.DataFrame, attacker: str, target: str) -> set[tuple[str, str,
 
 def expected(attacker: str, target: str, conditional: bool) -> set[tuple[str, str, int]]:
     c = cascade(target, [attacker], DAY, corpus=ALLIANCES, conditional=conditional)
-    return ({(e.state, e.side.value, e.round) for e in c.entries}
-            | {(x.state, "conflict", x.round) for x in c.conflicts if x.fighting is None})
+    return {(e.state, e.side.value, e.round) for e in c.entries} | {
+        (x.state, "conflict", x.round) for x in c.conflicts if x.fighting is None
+    }
 
 
 @pytest.mark.parametrize("conditional", [False, True])
@@ -50,8 +53,14 @@ def test_every_pair_is_swept_and_each_matches_its_own_cascade(cow_states, condit
 
 def test_the_sweep_reaches_the_whole_alliance_and_no_further(cow_states):
     df = sweep_date(DAY, ALLIANCES)
-    assert rows_of(df, "RUS", "JPN") == {("JPN", "defender", 0), ("RUS", "aggressor", 0), ("USA", "defender", 1),
-                                         ("GBR", "defender", 2), ("FRA", "defender", 2), ("DEU", "defender", 2)}
+    assert rows_of(df, "RUS", "JPN") == {
+        ("JPN", "defender", 0),
+        ("RUS", "aggressor", 0),
+        ("USA", "defender", 1),
+        ("GBR", "defender", 2),
+        ("FRA", "defender", 2),
+        ("DEU", "defender", 2),
+    }
     assert df.filter(pl.col("state") == "ARM", pl.col("round") > 0).is_empty()  # consultation brings no one in
 
 

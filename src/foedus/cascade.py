@@ -61,9 +61,7 @@ def _links(findings: Sequence[Finding], side: Side, adversaries: dict[tuple[str,
     return [
         Link(f, side, adversaries.get((f.treaty, f.obligation), frozenset()))
         for f in findings
-        if f.kind is kind
-        and f.strength >= Strength.CONST
-        and f.status in (Status.OBLIGATED, Status.CONDITIONAL)
+        if f.kind is kind and f.strength >= Strength.CONST and f.status in (Status.OBLIGATED, Status.CONDITIONAL)
     ]
 
 
@@ -133,8 +131,9 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
         # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
         plain = assess_event(Event(attackers=(), target=sid, place=places.home(sid), on=on), sub).findings
         links += _links([f for f in plain if (f.treaty, f.obligation) not in adversaries], Side.DEFENDER, adversaries)
-        foes = tuple(sorted({s for t in treaties for ob in t.obligations
-                             for s in adversaries.get((t.id, ob.id), ())} - {sid}))
+        foes = tuple(
+            sorted({s for t in treaties for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid})
+        )
         if foes:
             named_ = assess_event(Event(attackers=foes, target=sid, place=places.home(sid), on=on), sub).findings
             links += _links([f for f in named_ if (f.treaty, f.obligation) in adversaries], Side.DEFENDER, adversaries)
@@ -158,13 +157,15 @@ class Propagator:
         # as column indices padded with ``n`` (a column that is always False)
         self.special = {}
         for defender in (True, False):
-            ks = sorted((k for k in chosen.tolist() if index.links[k].adversaries and index.defender[k] == defender),
-                        key=lambda k: index.obligor[k])
+            ks = sorted(
+                (k for k in chosen.tolist() if index.links[k].adversaries and index.defender[k] == defender),
+                key=lambda k: index.obligor[k],
+            )
             width = max((len(index.links[k].adversaries) for k in ks), default=1)
             foes = np.full((len(ks), width), n, dtype=np.int32)
             for j, k in enumerate(ks):
                 cols = sorted(index.pos[x] for x in index.links[k].adversaries)
-                foes[j, :len(cols)] = cols
+                foes[j, : len(cols)] = cols
             obl = index.obligor[ks]
             starts = np.flatnonzero(np.r_[True, obl[1:] != obl[:-1]]) if len(ks) else np.zeros(0, dtype=np.int64)
             self.special[defender] = (index.beneficiary[ks], foes, starts, obl[starts] if len(ks) else obl)
@@ -182,8 +183,10 @@ class Propagator:
         out = copy.copy(self)
         extra = n - self.matrix[True].shape[1]
         out.matrix = {k: np.pad(m, ((0, 0), (0, extra))) for k, m in self.matrix.items()}
-        out.special = {k: (b, np.where(f == m.shape[1], n, f), st, o)
-                       for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)}
+        out.special = {
+            k: (b, np.where(f == m.shape[1], n, f), st, o)
+            for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)
+        }
         return out
 
     def _spread(self, frontier: np.ndarray, defender: bool) -> np.ndarray:
@@ -195,8 +198,9 @@ class Propagator:
             out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender] > 0
         return out
 
-    def __call__(self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray,
-                 sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(
+        self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
         cand_d, cand_a = self._spread(fd, True), self._spread(fa, False)
         padded = None
@@ -227,8 +231,12 @@ class Rounds:
         return ((self.defender >= 0) | (self.aggressor >= 0)).sum(axis=1)
 
 
-def advance(d0: np.ndarray, a0: np.ndarray, propagate: Propagate, roots: tuple[np.ndarray, np.ndarray] | None = None,
-            ) -> Rounds:
+def advance(
+    d0: np.ndarray,
+    a0: np.ndarray,
+    propagate: Propagate,
+    roots: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Rounds:
     """Run the rounds to the fixed point for a batch of wars: the cascade rule, in one place.
 
     ``d0``/``a0`` are the round-0 sides (bool, wars × states). ``propagate(rows, fd, fa, d, a, sources)``
@@ -270,7 +278,8 @@ def advance(d0: np.ndarray, a0: np.ndarray, propagate: Propagate, roots: tuple[n
             if not growing.any():
                 break
             rows, d, a, fd, fa, cand_d, cand_a, initial, sources = (
-                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, initial, sources))
+                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, initial, sources)
+            )
             work = [w[growing] for w in work]
     return Rounds(rd, ra, rc, rl)
 
@@ -286,8 +295,13 @@ class Entry:
 
     def as_json(self) -> dict:
         """JSON shape."""
-        return {"state": self.state, "name": states.name(self.state), "side": self.side.value, "round": self.round,
-                "findings": [f.as_json() for f in self.findings]}
+        return {
+            "state": self.state,
+            "name": states.name(self.state),
+            "side": self.side.value,
+            "round": self.round,
+            "findings": [f.as_json() for f in self.findings],
+        }
 
 
 @dataclass(frozen=True)
@@ -301,9 +315,13 @@ class Conflict:
 
     def as_json(self) -> dict:
         """JSON shape."""
-        return {"state": self.state, "name": states.name(self.state), "round": self.round,
-                "fighting": self.fighting.value if self.fighting else None,
-                "findings": [f.as_json() for f in self.findings]}
+        return {
+            "state": self.state,
+            "name": states.name(self.state),
+            "round": self.round,
+            "fighting": self.fighting.value if self.fighting else None,
+            "findings": [f.as_json() for f in self.findings],
+        }
 
 
 @dataclass(frozen=True)
@@ -327,8 +345,13 @@ class Cascade:
     def as_json(self) -> dict:
         """The JSON document of ``foedus cascade --json``."""
         return {
-            "event": {"attackers": list(self.event.attackers), "target": self.event.target,
-                      "on": self.event.on.isoformat(), "act": self.event.act.value, "place": self.event.place.name},
+            "event": {
+                "attackers": list(self.event.attackers),
+                "target": self.event.target,
+                "on": self.event.on.isoformat(),
+                "act": self.event.act.value,
+                "place": self.event.place.name,
+            },
             "threshold": "obligated or conditional" if self.conditional else "obligated",
             "rounds": self.rounds,
             "defenders": self.side(Side.DEFENDER),
@@ -409,13 +432,20 @@ def explain(sc: Scenario, rounds: Rounds) -> Cascade:
         """Enabled links to ``o`` on ``side`` whose beneficiary fought there before round ``r``."""
         on_side = rd if side is Side.DEFENDER else ra
         foes = {ix.ids[i] for i in np.flatnonzero((ra >= 0) & (ra < r))} | set(ev.attackers)
-        out = [k.finding for k in sc.root_links if k.side is side and k.enabled(sc.conditional)
-               and ix.pos.get(k.finding.obligor) == o]
+        out = [
+            k.finding
+            for k in sc.root_links
+            if k.side is side and k.enabled(sc.conditional) and ix.pos.get(k.finding.obligor) == o
+        ]
         for k in ix.by_obligor.get(o, []):
             link = ix.links[k]
             b = ix.beneficiary[k]
-            if (link.side is side and link.enabled(sc.conditional) and 0 < on_side[b] < r
-                    and (not link.adversaries or link.adversaries & foes)):
+            if (
+                link.side is side
+                and link.enabled(sc.conditional)
+                and 0 < on_side[b] < r
+                and (not link.adversaries or link.adversaries & foes)
+            ):
                 out.append(link.finding)
         return sorted(out, key=lambda f: (-int(f.strength), f.treaty, f.beneficiary))
 

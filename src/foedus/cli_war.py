@@ -47,13 +47,26 @@ def _local(dask: str | None) -> bool:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 @app.command()
-def cascade(target: Target, attacker: Attackers = [], on: On = None, place: Place = None,  # noqa: B006
-            act: ActOpt = Act.ARMED_ATTACK, conditional: Conditional = False, as_json: AsJson = False) -> None:
+def cascade(
+    target: Target,
+    attacker: Attackers = [],  # noqa: B006
+    on: On = None,
+    place: Place = None,
+    act: ActOpt = Act.ARMED_ATTACK,
+    conditional: Conditional = False,
+    as_json: AsJson = False,
+) -> None:
     """The war round by round: who enters, on which side, and by which finding.
 
     Example: foedus cascade --target PRK --attacker KOR --on 2025-03-01
@@ -66,15 +79,21 @@ def cascade(target: Target, attacker: Attackers = [], on: On = None, place: Plac
 
 
 @app.command()
-def simulate(target: Annotated[str | None, typer.Option(help="The attacked state.")] = None,
-             attacker: Attackers = [], on: On = None, place: Place = None,  # noqa: B006
-             act: ActOpt = Act.ARMED_ATTACK, conditional: Conditional = False,
-             draws: Annotated[int, typer.Option(help="Number of Monte Carlo draws.")] = 10_000,
-             seed: Annotated[int, typer.Option(help="Random seed (same seed, same answer).")] = 0,
-             overrides: Annotated[Path | None, typer.Option(help="YAML: {treaties: {id: p}, states: {name: p}}.")] = None,
-             scheduler: Scheduler = None, dask: Dask = None, as_json: AsJson = False,
-             explain_priors: Annotated[bool, typer.Option("--explain-priors", help="Print the priors and stop.")] = False,
-             ) -> None:
+def simulate(
+    target: Annotated[str | None, typer.Option(help="The attacked state.")] = None,
+    attacker: Attackers = [],  # noqa: B006
+    on: On = None,
+    place: Place = None,
+    act: ActOpt = Act.ARMED_ATTACK,
+    conditional: Conditional = False,
+    draws: Annotated[int, typer.Option(help="Number of Monte Carlo draws.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same answer).")] = 0,
+    overrides: Annotated[Path | None, typer.Option(help="YAML: {treaties: {id: p}, states: {name: p}}.")] = None,
+    scheduler: Scheduler = None,
+    dask: Dask = None,
+    as_json: AsJson = False,
+    explain_priors: Annotated[bool, typer.Option("--explain-priors", help="Print the priors and stop.")] = False,
+) -> None:
     """Monte Carlo of the cascade, each obligation honoured with a probability.
 
     Example: foedus simulate --target PRK --attacker KOR --on 2025-03-01 --draws 100000 --seed 7
@@ -95,10 +114,14 @@ def simulate(target: Annotated[str | None, typer.Option(help="The attacked state
 
 
 @app.command()
-def sweep(on: On = None,
-          years: Annotated[str | None, typer.Option(help="FIRST-LAST: sweep 1 July of every year instead.")] = None,
-          out: Annotated[Path, typer.Option(help="The Parquet file to write.")] = Path("sweep.parquet"),
-          conditional: Conditional = False, scheduler: Scheduler = None, dask: Dask = None) -> None:
+def sweep(
+    on: On = None,
+    years: Annotated[str | None, typer.Option(help="FIRST-LAST: sweep 1 July of every year instead.")] = None,
+    out: Annotated[Path, typer.Option(help="The Parquet file to write.")] = Path("sweep.parquet"),
+    conditional: Conditional = False,
+    scheduler: Scheduler = None,
+    dask: Dask = None,
+) -> None:
     """The cascade for every ordered attacker–target pair of system members, to Parquet.
 
     Example: foedus sweep --on 2016-03-01 --out sweep-2016.parquet
@@ -112,7 +135,8 @@ def sweep(on: On = None,
         if years:
             rows = sweep_years(parse_years(years), out, conditional=conditional, client=client, progress=tick)
         else:
-            rows = write_parquet([sweep_date(_cli()._day(on) or date.today(), conditional=conditional, client=client,
-                                             progress=tick)], out)
+            rows = write_parquet(
+                [sweep_date(_cli()._day(on) or date.today(), conditional=conditional, client=client, progress=tick)],
+                out,
+            )
     _cli().console.print(f"wrote {rows:,} rows to {out}")
-

@@ -73,9 +73,12 @@ def _performance_cases(path: Path) -> pl.DataFrame:
         df = pl.read_csv(path, infer_schema_length=None)
         return df.filter(pl.col("dnaBF").is_null()).with_columns(
             honoured=pl.col("honorBF").fill_null(0) == 1,
-            cls=pl.when(pl.col("offense") == 1).then(pl.lit("offense"))
-            .when(pl.col("defense") == 1).then(pl.lit("defense"))
-            .when(pl.col("neutral") == 1).then(pl.lit("neutrality"))
+            cls=pl.when(pl.col("offense") == 1)
+            .then(pl.lit("offense"))
+            .when(pl.col("defense") == 1)
+            .then(pl.lit("defense"))
+            .when(pl.col("neutral") == 1)
+            .then(pl.lit("neutrality"))
             .otherwise(pl.lit("nonaggression")),
         )
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -102,8 +105,15 @@ def holdout(path: Path) -> list[dict]:
         predicted = sum(fit[c].p for c in test["cls"]) / test.height
         observed = test["honoured"].mean()
         se = math.sqrt(predicted * (1 - predicted) / test.height)
-        out.append({"fit_on": "even wars" if fit_parity == 0 else "odd wars", "test_cases": test.height,
-                    "predicted": predicted, "observed": observed, "z": (observed - predicted) / se})
+        out.append(
+            {
+                "fit_on": "even wars" if fit_parity == 0 else "odd wars",
+                "test_cases": test.height,
+                "predicted": predicted,
+                "observed": observed,
+                "z": (observed - predicted) / se,
+            }
+        )
     return out
 
 
@@ -120,6 +130,7 @@ def _honoured(rng: np.random.Generator, draws: int, p: np.ndarray) -> np.ndarray
 
 
 # --- overrides --------------------------------------------------------------------------------
+
 
 class _OverrideFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -161,6 +172,7 @@ def load_overrides(path: Path, corpus: Corpus) -> Overrides:
 
 
 # --- the Monte Carlo --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -245,13 +257,21 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
             foe_cols = np.full((cs.size, width), n, dtype=np.int32)  # padded with an always-False column
             for i, j in enumerate(cs):
                 if foes[j] is not None:
-                    foe_cols[i, :foes[j].size] = foes[j]
+                    foe_cols[i, : foes[j].size] = foes[j]
             to = owed[:, cs]
-            groups[side] = (cs, starts, obl[starts], plain, foe_cols, {True: to[:, plain], False: to[:, ~plain]},
-                            honoured[:, cs])
+            groups[side] = (
+                cs,
+                starts,
+                obl[starts],
+                plain,
+                foe_cols,
+                {True: to[:, plain], False: to[:, ~plain]},
+                honoured[:, cs],
+            )
 
-    def propagate(rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray,
-                  sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def propagate(
+        rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         out = []
         for side, frontier, belligerents in ((True, fd, d), (False, fa, a)):
             cand = np.zeros_like(d)
@@ -261,8 +281,9 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
                 hit[:, plain] = frontier.astype(np.float32) @ to[True] > 0
                 if not plain.all():  # adversary-bound commitments read the whole side and aggressor side
                     bound = ~plain
-                    hit[:, bound] = ((belligerents.astype(np.float32) @ to[False] > 0)
-                                     & np.pad(a, ((0, 0), (0, 1)))[:, foe_cols[bound]].any(axis=2))
+                    hit[:, bound] = (belligerents.astype(np.float32) @ to[False] > 0) & np.pad(a, ((0, 0), (0, 1)))[
+                        :, foe_cols[bound]
+                    ].any(axis=2)
                 cand[:, cols] = np.logical_or.reduceat(hit & h[rows], starts, axis=1)
             out.append(cand)
         return out[0], out[1]
@@ -282,9 +303,13 @@ class Tally:
 
     def __add__(self, other: Tally) -> Tally:
         n = max(self.sizes.size, other.sizes.size)
-        return Tally(self.draws + other.draws, self.defender + other.defender, self.aggressor + other.aggressor,
-                     self.conflict + other.conflict,
-                     np.pad(self.sizes, (0, n - self.sizes.size)) + np.pad(other.sizes, (0, n - other.sizes.size)))
+        return Tally(
+            self.draws + other.draws,
+            self.defender + other.defender,
+            self.aggressor + other.aggressor,
+            self.conflict + other.conflict,
+            np.pad(self.sizes, (0, n - self.sizes.size)) + np.pad(other.sizes, (0, n - other.sizes.size)),
+        )
 
 
 def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
@@ -294,8 +319,13 @@ def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
     d0 = np.broadcast_to(pr.d0, (draws, pr.d0.size))
     a0 = np.broadcast_to(pr.a0, (draws, pr.a0.size))
     r: Rounds = advance(d0, a0, _commitment_propagator(pr, honoured))
-    return Tally(draws, (r.defender >= 0).sum(axis=0), (r.aggressor >= 0).sum(axis=0), (r.conflict >= 0).sum(axis=0),
-                 np.bincount(r.size, minlength=pr.d0.size + 1))
+    return Tally(
+        draws,
+        (r.defender >= 0).sum(axis=0),
+        (r.aggressor >= 0).sum(axis=0),
+        (r.conflict >= 0).sum(axis=0),
+        np.bincount(r.size, minlength=pr.d0.size + 1),
+    )
 
 
 def chunks(draws: int) -> list[tuple[int, int]]:
@@ -315,8 +345,16 @@ class Simulation:
     def probabilities(self) -> list[dict]:
         """Per state: probability of joining each side, or of being bound to both (sorted by involvement)."""
         t, n = self.tally, self.tally.draws
-        rows = [{"state": s, "name": states.name(s), "defender": t.defender[i] / n, "aggressor": t.aggressor[i] / n,
-                 "conflict": t.conflict[i] / n} for i, s in enumerate(self.ids)]
+        rows = [
+            {
+                "state": s,
+                "name": states.name(s),
+                "defender": t.defender[i] / n,
+                "aggressor": t.aggressor[i] / n,
+                "conflict": t.conflict[i] / n,
+            }
+            for i, s in enumerate(self.ids)
+        ]
         return sorted(rows, key=lambda r: (-(r["defender"] + r["aggressor"] + r["conflict"]), r["state"]))
 
     def size_distribution(self) -> dict[int, float]:
@@ -329,15 +367,21 @@ class Simulation:
 
     def as_json(self) -> dict:
         """The JSON document of ``foedus simulate --json``."""
-        return {"event": self.event, "draws": self.tally.draws, "seed": self.seed,
-                "states": [{k: (float(v) if isinstance(v, np.floating) else v) for k, v in r.items()}
-                           for r in self.probabilities()],
-                "war_size": {str(k): v for k, v in self.size_distribution().items()},
-                "mean_war_size": self.mean_size()}
+        return {
+            "event": self.event,
+            "draws": self.tally.draws,
+            "seed": self.seed,
+            "states": [
+                {k: (float(v) if isinstance(v, np.floating) else v) for k, v in r.items()} for r in self.probabilities()
+            ],
+            "war_size": {str(k): v for k, v in self.size_distribution().items()},
+            "mean_war_size": self.mean_size(),
+        }
 
 
-def simulate_problem(pr: Problem, draws: int, seed: int, client=None,
-                     progress: Callable[[int], None] | None = None) -> Tally:
+def simulate_problem(
+    pr: Problem, draws: int, seed: int, client=None, progress: Callable[[int], None] | None = None
+) -> Tally:
     """Run the draws in process, or on a dask.distributed ``client``; the sum is the same either way."""
     if draws < 1:
         raise FoedusError(f"--draws must be at least 1, not {draws}")
@@ -363,8 +407,14 @@ def simulate_problem(pr: Problem, draws: int, seed: int, client=None,
     return total
 
 
-def simulate(sc: Scenario, draws: int = 10_000, seed: int = 0, overrides: Overrides | None = None, client=None,
-             progress: Callable[[int], None] | None = None) -> Simulation:
+def simulate(
+    sc: Scenario,
+    draws: int = 10_000,
+    seed: int = 0,
+    overrides: Overrides | None = None,
+    client=None,
+    progress: Callable[[int], None] | None = None,
+) -> Simulation:
     """Monte Carlo of a scenario's cascade.
 
     In each draw every commitment (an obligor's obligation under one treaty) is honoured or not,
@@ -373,5 +423,15 @@ def simulate(sc: Scenario, draws: int = 10_000, seed: int = 0, overrides: Overri
     pr = problem(sc, overrides=overrides)
     tally = simulate_problem(pr, draws, seed, client, progress)
     ev = sc.event
-    return Simulation({"attackers": list(ev.attackers), "target": ev.target, "on": ev.on.isoformat(),
-                       "place": ev.place.name, "act": ev.act.value}, pr.ids, seed, tally)
+    return Simulation(
+        {
+            "attackers": list(ev.attackers),
+            "target": ev.target,
+            "on": ev.on.isoformat(),
+            "place": ev.place.name,
+            "act": ev.act.value,
+        },
+        pr.ids,
+        seed,
+        tally,
+    )

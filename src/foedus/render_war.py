@@ -15,20 +15,31 @@ def cascade(c: Cascade) -> Group:
     """The war round by round: who entered, on which side, and the finding that brought each in."""
     e = c.event
     attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
-    table = Table(title=f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}", expand=True)
+    table = Table(
+        title=f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}", expand=True
+    )
     for col in ("round", "state", "side", "brought in by"):
         table.add_column(col, overflow="fold")
     for en in c.entries:
-        why = "; ".join(f"{f.treaty} art. {f.article or '—'} ({f.kind.value} owed to {states.name(f.beneficiary)}, "
-                        f"{f.status.value}, {f.strength.label})" for f in en.findings)
+        why = "; ".join(
+            f"{f.treaty} art. {f.article or '—'} ({f.kind.value} owed to {states.name(f.beneficiary)}, "
+            f"{f.status.value}, {f.strength.label})"
+            for f in en.findings
+        )
         table.add_row(str(en.round), states.name(en.state), en.side.value, why or "round 0")
     parts: list = [table]
     for x in c.conflicts:
         where = "stays out" if x.fighting is None else f"already fighting on the {x.fighting.value} side"
         owed = "; ".join(f"{f.kind.value} to {states.name(f.beneficiary)} under {f.treaty}" for f in x.findings)
-        parts.append(Text(f"conflict (round {x.round}): {states.name(x.state)} is bound to both sides ({owed}); {where}",
-                          style="yellow"))
-    threshold = "obligated or conditional" if c.conditional else "obligated (use --conditional to count conditional too)"
+        parts.append(
+            Text(
+                f"conflict (round {x.round}): {states.name(x.state)} is bound to both sides ({owed}); {where}",
+                style="yellow",
+            )
+        )
+    threshold = (
+        "obligated or conditional" if c.conditional else "obligated (use --conditional to count conditional too)"
+    )
     parts.append(Text(f"{c.rounds} round(s) to the fixed point; findings counted: {threshold}", style="dim"))
     return Group(*parts)
 
@@ -56,8 +67,10 @@ def priors(table: dict[str, Prior]) -> Group:
     for p in table.values():
         lo, hi = p.interval()
         t.add_row(p.name, str(p.cases), str(p.honoured), f"{p.p:.3f}", f"{lo:.3f}–{hi:.3f}", p.rule)
-    note = ("A link's probability is a per-treaty override, else a per-state override (the obligor), else its class: "
-            "defence links use 'defense', offence links 'offense'. The data does not code the means of help, so "
-            "strength classes A-AUTO, B-ASSIST and C-CONST share their kind's estimate. Source: Berkemeier, M. and "
-            "Fuhrmann, M. (2018), Reassessing the Fulfillment of Alliance Commitments in War, Research & Politics.")
+    note = (
+        "A link's probability is a per-treaty override, else a per-state override (the obligor), else its class: "
+        "defence links use 'defense', offence links 'offense'. The data does not code the means of help, so "
+        "strength classes A-AUTO, B-ASSIST and C-CONST share their kind's estimate. Source: Berkemeier, M. and "
+        "Fuhrmann, M. (2018), Reassessing the Fulfillment of Alliance Commitments in War, Research & Politics."
+    )
     return Group(t, Text(note, style="dim"))

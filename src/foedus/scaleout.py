@@ -19,8 +19,12 @@ def client(scheduler: str | None = None, local: bool = False, workers: int = 2) 
     from distributed import Client, LocalCluster
 
     if local:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster, Client(cluster) as c:
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            ) as cluster,
+            Client(cluster) as c,
+        ):
             yield c
         return
     try:

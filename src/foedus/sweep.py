@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -28,8 +28,14 @@ from .corpus.loader import Corpus, bundled
 from .errors import DataError, FoedusError
 
 BLOCK = 4096  # wars per matrix batch and per dask task
-SCHEMA = {"on": pl.Date, "attacker": pl.String, "target": pl.String, "state": pl.String, "side": pl.String,
-          "round": pl.Int16}
+SCHEMA = {
+    "on": pl.Date,
+    "attacker": pl.String,
+    "target": pl.String,
+    "state": pl.String,
+    "side": pl.String,
+    "round": pl.Int16,
+}
 
 
 def members_on(day: date) -> list[str]:
@@ -51,8 +57,9 @@ def pairs(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return a[keep], t[keep]
 
 
-def _block(kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarray, a: np.ndarray, t: np.ndarray,
-           on: date) -> pl.DataFrame:
+def _block(
+    kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarray, a: np.ndarray, t: np.ndarray, on: date
+) -> pl.DataFrame:
     """The cascades of one block of pairs (positions among members) as rows of the long table."""
     n = len(universe)
     d0 = np.zeros((a.size, n), dtype=bool)
@@ -62,10 +69,18 @@ def _block(kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarra
     a0[rows, member_cols[a]] = True
     r = advance(d0, a0, kernel)
     frames = []
-    for side, rounds in ((Side.DEFENDER.value, r.defender), (Side.AGGRESSOR.value, r.aggressor), ("conflict", r.conflict)):
+    for side, rounds in (
+        (Side.DEFENDER.value, r.defender),
+        (Side.AGGRESSOR.value, r.aggressor),
+        ("conflict", r.conflict),
+    ):
         war, col = np.nonzero(rounds != NOT)
-        frames.append(pl.DataFrame({"war": war, "state": col, "side": side, "round": rounds[war, col]},
-                                   schema={"war": pl.Int64, "state": pl.Int64, "side": pl.String, "round": pl.Int16}))
+        frames.append(
+            pl.DataFrame(
+                {"war": war, "state": col, "side": side, "round": rounds[war, col]},
+                schema={"war": pl.Int64, "state": pl.Int64, "side": pl.String, "round": pl.Int16},
+            )
+        )
     names = pl.Series(universe)
     long = pl.concat(frames)
     return long.select(
@@ -78,8 +93,12 @@ def _block(kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarra
     )
 
 
-def _setup(corpus: Corpus, on: date, conditional: bool, members: list[str],
-           ) -> tuple[Propagator, tuple[str, ...], np.ndarray, int]:
+def _setup(
+    corpus: Corpus,
+    on: date,
+    conditional: bool,
+    members: list[str],
+) -> tuple[Propagator, tuple[str, ...], np.ndarray, int]:
     """The kernel over the index's states plus any member the index lacks (with no links)."""
     index = compile_index(corpus, on)
     extra = [s for s in members if s not in index.pos]
@@ -89,9 +108,14 @@ def _setup(corpus: Corpus, on: date, conditional: bool, members: list[str],
     return kernel, universe, np.array([col[s] for s in members]), len(members)
 
 
-def sweep_date(on: date, corpus: Corpus | None = None, conditional: bool = False, client=None,
-               progress: Callable[[int, int], None] | None = None, members: list[str] | None = None,
-               ) -> pl.DataFrame:
+def sweep_date(
+    on: date,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+    members: list[str] | None = None,
+) -> pl.DataFrame:
     """The cascade of every ordered pair of members on ``on``; ``progress(done, total)`` after each block.
 
     ``members`` defaults to the COW system members on ``on``.
@@ -103,7 +127,10 @@ def sweep_date(on: date, corpus: Corpus | None = None, conditional: bool = False
     starts = range(0, a.size, BLOCK)
     if client is None:  # one block per core (numpy releases the GIL); BLAS kept to one thread per block
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            jobs = [pool.submit(_block, kernel, universe, member_cols, a[s:s + BLOCK], t[s:s + BLOCK], on) for s in starts]
+            jobs = [
+                pool.submit(_block, kernel, universe, member_cols, a[s : s + BLOCK], t[s : s + BLOCK], on)
+                for s in starts
+            ]
             parts = []
             for s, job in zip(starts, jobs, strict=True):
                 parts.append(job.result())
@@ -113,8 +140,10 @@ def sweep_date(on: date, corpus: Corpus | None = None, conditional: bool = False
         from distributed import as_completed
 
         k = client.scatter(kernel, broadcast=True)
-        futures = {client.submit(_block, k, universe, member_cols, a[s:s + BLOCK], t[s:s + BLOCK], on): i
-                   for i, s in enumerate(starts)}
+        futures = {
+            client.submit(_block, k, universe, member_cols, a[s : s + BLOCK], t[s : s + BLOCK], on): i
+            for i, s in enumerate(starts)
+        }
         done: dict[int, pl.DataFrame] = {}
         for fut in as_completed(futures):
             i = futures[fut]
@@ -141,8 +170,14 @@ def parse_years(text: str) -> list[int]:
     return years
 
 
-def sweep_years(years: Iterable[int], out: Path, corpus: Corpus | None = None, conditional: bool = False,
-                client=None, progress: Callable[[int, int], None] | None = None) -> int:
+def sweep_years(
+    years: Iterable[int],
+    out: Path,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Sweep each year's 1 July into one Parquet file (a row group per year); returns the row count."""
     corpus = corpus if corpus is not None else bundled()
     years = list(years)
