@@ -29,7 +29,7 @@ def test_south_korea_attacks_north_korea_china_and_russia_enter_then_russias_cst
     assert entered(c, 1) == {"CHN": {("prc-prk-1961", "II")}, "RUS": {("rus-prk-2024", "4")}}
     second = entered(c, 2)
     assert set(second) == members("csto-1992", SPRING_2025) - {"RUS"}
-    assert all(why == {("csto-1992", "4")} for why in second.values())
+    assert all(("csto-1992", "4") in why for why in second.values())
     assert "USA" not in {e.state for e in c.entries}  # the aggressor's ally owes it no defence
     assert c.conflicts == ()
 
@@ -54,15 +54,15 @@ def test_north_korea_attacks_south_korea_the_united_states_enters_by_article_iii
 def test_an_attack_on_poland_brings_in_every_other_nato_member_in_round_one():
     c = cascade("Poland", ["Russia"], SPRING_2025)
     first = entered(c, 1)
-    assert set(first) == members("nato-1949", SPRING_2025) - {"POL"}
-    assert all(("nato-1949", "5") in why for why in first.values())
-    assert {"SWE", "FIN"} <= set(first)
+    nato = members("nato-1949", SPRING_2025) - {"POL"}
+    assert nato <= set(first) and {"SWE", "FIN"} <= nato
+    assert all(("nato-1949", "5") in first[s] for s in nato)
 
 
 @pytest.mark.parametrize(("day", "in_nato"), [(date(2023, 1, 1), False), (date(2023, 6, 1), True)])
 def test_finland_is_defended_only_after_its_accession(day, in_nato):
-    c = cascade("Finland", ["Russia"], day)
-    assert ("USA" in c.side(Side.DEFENDER)) is in_nato
+    first = entered(cascade("Finland", ["Russia"], day), 1)
+    assert (("nato-1949", "5") in first.get("USA", set())) is in_nato
 
 
 def test_hawaii_lies_outside_article_6_so_nato_allies_do_not_enter_in_round_one():

@@ -357,3 +357,12 @@ def test_bad_yaml_names_file_and_line(tmp_path):
     path = _broken(tmp_path, "  - {state: PRK, start: 1961-09-10}", "  - {state: PRK, start: 1961-09-10")
     with pytest.raises(CorpusError, match=rf"^{path}:\d+: not valid YAML"):
         load_treaty_file(path)
+
+
+def test_okinawa_enters_us_japan_article_v_on_reversion_in_1972():
+    def art5(day):
+        return {(f.obligor, f.status) for f in assess("JPN", ["CHN"], day, place="Okinawa").findings
+                if f.treaty == "usa-jpn-1960" and f.article == "V"}
+
+    assert art5(date(1970, 1, 1)) == {("USA", Status.NOT_TRIGGERED)}
+    assert art5(date(1973, 1, 1)) == {("USA", Status.OBLIGATED)}

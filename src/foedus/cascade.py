@@ -28,9 +28,10 @@ from functools import lru_cache
 import numpy as np
 
 from . import places, states
-from .corpus.loader import Corpus, bundled
+from .corpus.loader import Corpus
 from .engine import assess_event, make_event
 from .model import Act, ConditionKind, Event, Finding, Kind, Place, Status, Strength
+from .store import active_corpus
 
 NOT = -1  # round value of a state that never enters
 
@@ -384,7 +385,7 @@ class Scenario:
 
 def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Scenario:
     """The engine's findings for ``event`` and the index for its date, as a :class:`Scenario`."""
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else active_corpus()
     index = compile_index(corpus, event.on)
     # the engine on the treaties in force that bind a round-0 belligerent: the same findings, fewer treaties
     mine = {t.id: t for s in (event.target, *event.attackers) for t in index.treaties_of.get(s, ())}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +13,15 @@ import typer
 from rich.console import Console
 
 from . import render, states
+from .cli_data import app as data_app
+from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
 from .compare import compare as compare_treaties
-from .corpus.loader import bundled, load_treaty_file
+from .corpus.loader import load_treaty_file
 from .engine import assess as assess_event
 from .errors import FoedusError
-from .model import Act
+from .model import Act, Kind
+from .store import active_corpus
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -27,6 +31,14 @@ app = typer.Typer(
 )
 app.add_typer(war_app)  # cascade, simulate, sweep
 console = Console()
+app.add_typer(data_app, name="data")
+
+
+class Origin(str, Enum):
+    """Where a treaty's coding comes from."""
+
+    CURATED = "curated"
+    ATOP = "atop"
 
 
 def _day(text: str | None) -> date | None:
@@ -66,17 +78,20 @@ def assess(
 def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.")] = None,
+    source: Annotated[Origin | None, typer.Option(help="Only curated treaties, or only ATOP alliances.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
 
-    Example: foedus treaties --party PRK --on 2025-01-01
+    Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
     pid = states.state_id(party) if party else None
-    items = bundled().select(party=pid, on=_day(on))
+    items = active_corpus().select(party=pid, on=_day(on), kind=kind, source=source.value if source else None)
     if as_json:
         _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
-                             "ended": str(t.ended) if t.ended else None} for t in items]})
+                             "ended": str(t.ended) if t.ended else None, "origin": t.origin,
+                             "atop_id": t.atop_id} for t in items]})
     else:
         console.print(render.treaties(items))
 
@@ -90,7 +105,7 @@ def show(
 
     Example: foedus show rus-prk-2024
     """
-    t = bundled().get(treaty_id)
+    t = active_corpus().get(treaty_id)
     if as_json:
         _emit(t.model_dump(mode="json"))
     else:
@@ -100,14 +115,17 @@ def show(
 @app.command()
 def compare(
     a: Annotated[str, typer.Argument(help="First treaty id.")],
-    b: Annotated[str, typer.Argument(help="Second treaty id.")],
+    b: Annotated[str | None, typer.Argument(help="Second treaty id (default: the first, to compare over time).")] = None,
+    on: Annotated[str | None, typer.Option(help="Date for the first side: obligations and members in force then.")] = None,
+    on_b: Annotated[str | None, typer.Option(help="Date for the second side (default: --on).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Compare two treaties obligation by obligation, with a word diff of the texts.
+    """Compare two treaties, or one treaty at two dates, obligation by obligation, with a word diff.
 
     Example: foedus compare rus-prk-2024 sun-prk-1961
+    Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
-    c = compare_treaties(a, b)
+    c = compare_treaties(a, b, _day(on), _day(on_b))
     if as_json:
         _emit(c.as_json())
     else:
@@ -145,6 +163,10 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
     s = states.resolve(query)
     _emit({"id": s.id, "cow": s.cow, "cowc": s.cowc, "name": s.name,
            "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in s.membership]})
+
+
+app.add_typer(panel_app, name="panel")
+app.command()(cite)
 
 
 def main() -> None:

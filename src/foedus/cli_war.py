@@ -13,12 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import render_war, scaleout
 from .cascade import cascade as run_cascade
 from .cascade import prepare
-from .corpus.loader import bundled
 from .engine import make_event
 from .errors import FoedusError
 from .model import Act
 from .reliability import load_overrides, shipped
 from .reliability import simulate as run_simulation
+from .store import active_corpus
 from .sweep import parse_years, sweep_date, sweep_years, write_parquet
 
 app = typer.Typer()
@@ -103,7 +103,7 @@ def simulate(
     if target is None:
         raise FoedusError("--target is required (or use --explain-priors)")
     sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
-    ov = load_overrides(overrides, bundled()) if overrides else None
+    ov = load_overrides(overrides, active_corpus()) if overrides else None
     with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
         task = bar.add_task("draws", total=draws)
         sim = run_simulation(sc, draws, seed, ov, client, progress=lambda n: bar.advance(task, n))

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from . import places, states
-from .corpus.loader import Corpus, bundled
+from . import places, states, store
+from .corpus.loader import Corpus
 from .errors import FoedusError
 from .model import (
     Act,
@@ -99,7 +99,7 @@ def make_event(
         if s.id == tgt.id:
             raise FoedusError(f"{s.name} cannot be both attacker and target")
         atk.append(s.id)
-    where = places.lookup(place, tgt.id) if place else places.home(tgt.id)
+    where = places.lookup(place, tgt.id, day) if place else places.home(tgt.id)
     return Event(attackers=tuple(dict.fromkeys(atk)), target=tgt.id, place=where, on=day, act=Act(act))
 
 
@@ -117,7 +117,7 @@ def assess(
 
 def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
     """Findings for a ready-made event."""
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else store.active_corpus()
     findings: list[Finding] = []
     notes: list[str] = []
     involved = {event.target, *event.attackers}
@@ -147,14 +147,17 @@ def _not_member_note(treaty: Treaty, sid: str, day: date) -> str:
 
 
 def _not_in_force(treaty: Treaty, event: Event) -> Iterable[Finding]:
+    """One finding per obligor for the treaty's strongest assistance promise to the target."""
     span = f"in force {treaty.in_force}–{treaty.ended or ''}" + (f", {treaty.how_ended}" if treaty.how_ended else "")
     reason = f"{treaty.name} is not in force on {event.on} ({span})"
     beneficiary = event.target
-    for ob in treaty.obligations:
-        if ob.kind not in (Kind.DEFENSE, Kind.CONSULTATION) or not _owed_to(ob, beneficiary):
-            continue
-        for obligor in _obligors(ob, {m.state for m in treaty.parties}, beneficiary):
-            yield _finding(treaty, ob, obligor, beneficiary, Status.NOT_IN_FORCE, [reason])
+    owed = [ob for ob in treaty.obligations
+            if ob.kind in (Kind.DEFENSE, Kind.CONSULTATION) and _owed_to(ob, beneficiary)]
+    if not owed:
+        return
+    ob = max(owed, key=strength)
+    for obligor in _obligors(ob, {m.state for m in treaty.parties}, beneficiary):
+        yield _finding(treaty, ob, obligor, beneficiary, Status.NOT_IN_FORCE, [reason])
 
 
 def _owed_to(ob: Obligation, sid: str) -> bool:

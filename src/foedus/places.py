@@ -6,6 +6,7 @@ the vocabulary of ``Scope`` (see docs/coding-treaties.md).
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -47,10 +48,18 @@ def gazetteer() -> list[dict]:
     return list(_data()["places"])
 
 
-def _place_for(entry: dict, target: str) -> Place:
-    """The place an attack on ``target`` at a gazetteer entry hits."""
+def _administrator(entry: dict, day: date) -> str | None:
+    """Who administers a gazetteer place on ``day``: a dated spell, else ``administered_by``."""
+    for spell in entry.get("administration", []):
+        if spell["start"] <= day and (spell.get("end") is None or day < spell["end"]):
+            return spell["by"]
+    return entry.get("administered_by")
+
+
+def _place_for(entry: dict, target: str, day: date) -> Place:
+    """The place an attack on ``target`` at a gazetteer entry hits on ``day``."""
     owner = entry["state"] or target
-    admin = entry.get("administered_by") or owner
+    admin = _administrator(entry, day) or owner
     common = {"regions": tuple(entry["regions"]), "note": entry.get("note", "")}
     if target == owner:
         return Place(name=entry["name"], state=owner, kind=PlaceKind(entry["kind"]), administered_by=admin, **common)
@@ -66,12 +75,12 @@ def _place_for(entry: dict, target: str) -> Place:
     )
 
 
-def lookup(query: str, target: str) -> Place:
-    """A named place as hit in an attack on ``target``: its territory, or its forces there."""
+def lookup(query: str, target: str, day: date) -> Place:
+    """A named place as hit in an attack on ``target`` on ``day``: its territory, or its forces there."""
     q = query.strip().lower()
     for entry in gazetteer():
         names = [entry["name"], *entry.get("aliases", [])]
         if q in (n.lower() for n in names):
-            return _place_for(entry, target)
+            return _place_for(entry, target, day)
     known = ", ".join(sorted(e["name"] for e in gazetteer()))
     raise UnknownPlaceError(f"unknown place: {query!r} (known places: {known})")

@@ -104,11 +104,16 @@ def treaty(t: Treaty) -> Group:
 
 def comparison(c: Comparison) -> Group:
     """Two treaties side by side, with word diffs of the article texts."""
-    table = Table(title=f"{c.a.id}  vs  {c.b.id}", show_lines=True, expand=True)
+    def label(t: Treaty, day: object) -> str:
+        return (t.short_name or t.id) + (f" on {day}" if day else "")
+
+    table = Table(title=f"{label(c.a, c.on_a)}  vs  {label(c.b, c.on_b)}", show_lines=True, expand=True)
     table.add_column("obligation")
-    table.add_column(c.a.short_name or c.a.id, overflow="fold")
-    table.add_column(c.b.short_name or c.b.id, overflow="fold")
+    table.add_column(label(c.a, c.on_a), overflow="fold")
+    table.add_column(label(c.b, c.on_b), overflow="fold")
     table.add_row("in force", f"{c.a.in_force} – {c.a.ended or 'today'}", f"{c.b.in_force} – {c.b.ended or 'today'}")
+    ma, mb = c.members()
+    table.add_row("parties", f"{len(ma)}: {', '.join(ma)}", f"{len(mb)}: {', '.join(mb)}")
     parts: list = [table]
     for r in c.rows:
         for f in FIELDS:
@@ -117,12 +122,19 @@ def comparison(c: Comparison) -> Group:
                 r.a[f] if r.a else "—",
                 r.b[f] if r.b else "—",
             )
-        if r.diff is not None:
+        if r.diff is not None and any(op != "=" for op, _ in r.diff):
             diff = Text()
             for op, words in r.diff:
                 style = {"=": "", "-": "red strike", "+": "green"}[op]
                 diff.append(("" if op == "=" else op) + words + " ", style=style)
             parts.append(Panel(diff, title=f"{r.kind.value}: text diff ({c.a.id} → {c.b.id})", title_align="left"))
+    joined, left = c.membership_change()
+    if joined:
+        parts.append(Text(f"• only in {label(c.b, c.on_b)}: {', '.join(states.name(s) for s in joined)}"))
+    if left:
+        parts.append(Text(f"• only in {label(c.a, c.on_a)}: {', '.join(states.name(s) for s in left)}"))
+    for kind, f, va, vb in c.differences():
+        parts.append(Text(f"• {kind} {f}: {va}  ≠  {vb}"))
     winner = c.stronger()
     parts.append(Text("Strongest promises are equal in class." if winner is None
                       else f"The stronger promise is in {winner}."))

@@ -25,6 +25,7 @@ from .errors import DataError, StateNotInSystemError, UnknownStateError
 from .model import Interval, State
 
 SYSTEM_START = date(1816, 1, 1)
+EARLIEST = date(1815, 1, 1)  # ATOP's coverage starts a year before the COW state system
 COW_STATES_FILE = "states2016.csv"
 COW_COVERAGE_END = date(2016, 12, 31)
 
@@ -159,6 +160,10 @@ def resolve(query: str | int) -> State:
         raise UnknownStateError("empty state name")
     if text.isdigit():
         return _from_cow(int(text))
+    if len(text) > 3 and text[:3].isalpha() and text[3:].isdigit():  # an id such as "CZE315" or "KOR730"
+        st = _from_cow(int(text[3:]))
+        if st.id == text.upper():
+            return st
     up = text.upper()
     if len(text) == 3 and up in _iso_set():
         return _from_iso(up)
@@ -223,10 +228,12 @@ def read_cow_states(path: Path) -> dict[int, tuple[Interval, ...]]:
 
 def check_in_system(state: State, day: date) -> None:
     """Raise when ``day`` is outside the state system or the state was not a member then."""
-    if day < SYSTEM_START:
-        raise StateNotInSystemError(f"{day} is before the state system begins ({SYSTEM_START})")
-    if not state.membership:
-        return  # membership unknown: no COW code, or the state list not fetched
+    if day < EARLIEST:
+        raise StateNotInSystemError(
+            f"{day} is before the state system begins ({SYSTEM_START}) and before the alliance data begin ({EARLIEST})"
+        )
+    if not state.membership or day < SYSTEM_START:
+        return  # membership unknown: no COW code, the state list not fetched, or 1815 (before the list)
     if not any(i.contains(day) for i in state.membership):
         spells = ", ".join(f"{i.start}–{i.end or ''}" for i in state.membership)
         raise StateNotInSystemError(

@@ -24,8 +24,9 @@ from threadpoolctl import threadpool_limits
 
 from . import states
 from .cascade import NOT, Propagator, Side, advance, compile_index
-from .corpus.loader import Corpus, bundled
+from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
+from .store import active_corpus
 
 BLOCK = 4096  # wars per matrix batch and per dask task
 SCHEMA = {
@@ -120,7 +121,7 @@ def sweep_date(
 
     ``members`` defaults to the COW system members on ``on``.
     """
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else active_corpus()
     members = members if members is not None else members_on(on)
     kernel, universe, member_cols, n = _setup(corpus, on, conditional, members)
     a, t = pairs(list(range(n)))
@@ -179,7 +180,7 @@ def sweep_years(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Sweep each year's 1 July into one Parquet file (a row group per year); returns the row count."""
-    corpus = corpus if corpus is not None else bundled()
+    corpus = corpus if corpus is not None else active_corpus()
     years = list(years)
     members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
     results: dict[int, pl.DataFrame] = {}

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from .. import states
 from ..errors import CorpusError, UnknownStateError, UnknownTreatyError
-from ..model import Treaty
+from ..model import Kind, Treaty
 
 
 def bundled_dir() -> Path:
@@ -113,13 +113,23 @@ class Corpus:
         hint = f"; did you mean {', '.join(close)}?" if close else "; `foedus treaties` lists them"
         raise UnknownTreatyError(f"unknown treaty: {treaty_id!r}{hint}")
 
-    def select(self, party: str | None = None, on: date | None = None, source: str | None = None) -> list[Treaty]:
-        """Treaties, optionally with ``party`` a member (on ``on``, if given) and in force on ``on``."""
+    def select(
+        self,
+        party: str | None = None,
+        on: date | None = None,
+        source: str | None = None,
+        kind: Kind | str | None = None,
+    ) -> list[Treaty]:
+        """Treaties, optionally with ``party`` a member (on ``on``, if given), in force on ``on``, and
+        with an obligation of ``kind`` (one that applies on ``on``, if given)."""
+        wanted = _kind(kind) if kind is not None else None
         out = []
         for t in self:
             if source and t.origin != source:
                 continue
             if on is not None and not t.interval.contains(on):
+                continue
+            if wanted is not None and not _has_kind(t, wanted, on):
                 continue
             if party is not None:
                 members = t.members_on(on) if on is not None else {m.state for m in t.parties}
@@ -127,6 +137,22 @@ class Corpus:
                     continue
             out.append(t)
         return sorted(out, key=lambda t: (t.in_force, t.id))
+
+
+def _kind(kind: Kind | str) -> Kind:
+    """The obligation kind named by ``kind``, or an error listing the kinds."""
+    try:
+        return Kind(kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in Kind)
+        raise CorpusError(f"unknown obligation kind: {kind!r} (one of {kinds})") from None
+
+
+def _has_kind(treaty: Treaty, kind: Kind, on: date | None) -> bool:
+    """True when the treaty has an obligation of ``kind`` (applying on ``on``, if given)."""
+    return any(
+        ob.kind is kind and (on is None or ob.valid is None or ob.valid.contains(on)) for ob in treaty.obligations
+    )
 
 
 def load_corpus(paths: Iterable[Path] = ()) -> Corpus:

@@ -1,0 +1,104 @@
+"""``foedus panel`` (dyad-year and state-year panels) and ``foedus cite``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from . import citations
+from .errors import FoedusError
+
+if TYPE_CHECKING:
+    from .panel import Panel
+
+# foedus.panel (polars, pandas, pyarrow) is imported inside the commands, so other commands start fast.
+
+panel_app = typer.Typer(help="Build research panels (dyad-years, state-years) with ATOP alliance data.",
+                        no_args_is_help=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+Years = Annotated[str, typer.Option(help="FIRST-LAST or one year, within 1816-2016.")]
+Output = Annotated[Path, typer.Option("--output", "-o", help="Output file: .parquet, .csv or .dta.")]
+StatesFile = Annotated[Path | None, typer.Option(help="COW states2016.csv (default: the fetched copy).")]
+AtopFile = Annotated[Path | None, typer.Option(
+    help="ATOP file: the 5.1 dyad-year obligations CSV, or the 4.01 member-level CSV (default: the fetched copy).")]
+AtopVersion = Annotated[str, typer.Option(help="ATOP release: 5.1 (dyad-year file) or 4.01 (member-level file).")]
+NoAlliances = Annotated[bool, typer.Option("--no-alliances", help="Leave out the ATOP columns.")]
+
+
+def _measures(text: str | None) -> tuple[str, ...]:
+    return tuple(m.strip().lower() for m in text.split(",") if m.strip()) if text else ()
+
+
+def _done(result: Panel, path: Path) -> None:
+    err.print(f"wrote {result.frame.height:,} {result.unit}s x {result.frame.width} columns to {path}")
+    err.print(f"cite with: foedus cite {' '.join(result.sources)}", markup=False)
+
+
+@panel_app.command("dyad-years")
+def dyad_years(
+    output: Output,
+    years: Years = "1816-2016",
+    directed: Annotated[bool, typer.Option("--directed", help="Both (a, b) and (b, a); default non-directed.")] = False,
+    similarity: Annotated[str | None, typer.Option(help="Comma-separated: s, kappa, pi, tau-b.")] = None,
+    ties: Annotated[str, typer.Option(help="Portfolio ties: valued (ATOP 0-3) or binary.")] = "valued",
+    distance: Annotated[str, typer.Option(help="absolute or squared (S, kappa, pi).")] = "absolute",
+    capabilities: Annotated[Path | None, typer.Option(help="CSV with ccode, year, cinc: weights S.")] = None,
+    no_alliances: NoAlliances = False,
+    states_file: StatesFile = None,
+    atop_file: AtopFile = None,
+    atop_version: AtopVersion = "5.1",
+) -> None:
+    """Write a dyad-year panel with ATOP obligation flags and portfolio similarity.
+
+    Example: foedus panel dyad-years --years 1816-2016 --directed --similarity s,kappa,pi,tau-b -o dyads.parquet
+    """
+    from . import panel
+
+    caps = panel.read_capabilities(capabilities) if capabilities else None
+    result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
+                                   ties, distance, caps, states_file=states_file, atop_file=atop_file,
+                                   atop_version=atop_version)
+    _done(result, result.write(output))
+
+
+@panel_app.command("state-years")
+def state_years(
+    output: Output,
+    years: Years = "1816-2016",
+    no_alliances: NoAlliances = False,
+    states_file: StatesFile = None,
+    atop_file: AtopFile = None,
+    atop_version: AtopVersion = "5.1",
+) -> None:
+    """Write a state-year panel with counts of ATOP allies and defence partners.
+
+    Example: foedus panel state-years --years 1946-2016 -o states.csv
+    """
+    from . import panel
+
+    result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file, atop_version)
+    _done(result, result.write(output))
+
+
+def cite(
+    keys: Annotated[list[str] | None, typer.Argument(help="Citation keys (default: all); see --list.")] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="A .parquet panel: cite what it used.")] = None,
+    list_keys: Annotated[bool, typer.Option("--list", help="List the keys and what each cites.")] = False,
+) -> None:
+    """Print BibTeX for the datasets and measures a panel used.
+
+    Example: foedus cite --panel dyads.parquet
+    """
+    from .panel import panel_sources
+
+    if list_keys:
+        sys.stdout.write("".join(f"{k}\t{d}\n" for k, d in citations.DESCRIPTIONS.items()))
+        return
+    if keys and panel_file:
+        raise FoedusError("give citation keys or --panel, not both")
+    sys.stdout.write(citations.bibtex(panel_sources(panel_file) if panel_file else tuple(keys or ())))

@@ -1,0 +1,481 @@
+"""Research panels: dyad-years and state-years with ATOP alliance obligations and portfolio similarity.
+
+The verbs compose in the create/add style: ``create_dyad_years()`` or ``create_state_years()``
+first, then ``add_atop_alliance()`` and ``add_similarity()``. Each returns a :class:`Panel`,
+a polars frame that carries what it is (unit, directedness, years) and which datasets and
+measures it used (for :func:`foedus.citations.bibtex`), so every verb can check its input.
+
+A dyad-year exists when both states were COW system members on at least one same day of
+that year; a state-year when the state was a member on at least one day of it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+
+from . import similarity, states
+from .datasets import atop, registry
+from .datasets.atop_dyads import FLAGS, directed_dyad_years
+from .errors import DataError, FoedusError
+
+Unit = Literal["dyad-year", "state-year"]
+SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
+
+
+@dataclass(frozen=True)
+class AtopRelease:
+    """Where a release's directed dyad-year flags come from, the years it covers and what to cite."""
+
+    file: str
+    coverage: tuple[int, int]
+    sources: tuple[str, ...]
+
+
+ATOP_RELEASES = {
+    # ATOP's own directed dyad-year file (the subset peacesciencer packages)
+    "5.1": AtopRelease("atop5_1_ddyr_obligations_peacesciencer.csv", (1815, 2018),
+                       ("atop", "atop-codebook-5.1", "peacesciencer")),
+    # derived from the member-level file by foedus.datasets.atop_dyads
+    "4.01": AtopRelease("atop4_01_member_level.csv", (1815, 2016), ("atop", "atop-codebook-4.01")),
+}
+OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
+STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
+TIE_LEVELS = {"valued": 4, "binary": 2}
+SOURCES_KEY = b"foedus:sources"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A panel frame with what it is: ``unit``, ``directed``, the ``years`` it spans and its ``sources``."""
+
+    frame: pl.DataFrame
+    unit: Unit
+    directed: bool
+    years: tuple[int, int]
+    sources: tuple[str, ...] = ()
+    states_file: Path | None = None  # the COW state list it was built from (None: the fetched one)
+
+    def to_polars(self) -> pl.DataFrame:
+        """The panel as a polars DataFrame."""
+        return self.frame
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The panel as a pandas DataFrame (integer columns with missing values become float, with ``NaN``)."""
+        return self.frame.to_pandas()
+
+    def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
+        """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
+        return verb(self, *args, **kwargs)
+
+    def _with(self, frame: pl.DataFrame, *sources: str) -> Panel:
+        return replace(self, frame=frame, sources=tuple(dict.fromkeys((*self.sources, *sources))))
+
+    def write(self, path: Path) -> Path:
+        """Write to ``.parquet`` (sources kept in the file's metadata), ``.csv`` or Stata ``.dta``.
+
+        The file appears whole or not at all.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".parquet", ".csv", ".dta"):
+            raise FoedusError(f"{path}: unknown output format {suffix or '(none)'!r} (use .parquet, .csv or .dta)")
+        if not path.parent.is_dir():
+            raise FoedusError(f"{path}: directory {path.parent} does not exist")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+        os.close(fd)
+        try:
+            if suffix == ".parquet":
+                table = self.frame.to_arrow()
+                meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode()}
+                pq.write_table(table.replace_schema_metadata(meta), tmp)
+            elif suffix == ".csv":
+                self.frame.write_csv(tmp)
+            else:
+                self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel")
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return path
+
+
+def panel_sources(path: Path) -> tuple[str, ...]:
+    """The citation keys stored in a parquet panel written by :meth:`Panel.write`."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise FoedusError(f"{path}: not a readable parquet file ({exc})") from None
+    if SOURCES_KEY not in meta:
+        raise FoedusError(f"{path}: no foedus sources recorded (was it written by `foedus panel`?)")
+    return tuple(k for k in meta[SOURCES_KEY].decode().split(",") if k)
+
+
+def _release(version: str) -> AtopRelease:
+    if version not in ATOP_RELEASES:
+        raise FoedusError(f"unknown ATOP version {version!r} (use {' or '.join(ATOP_RELEASES)})")
+    return ATOP_RELEASES[version]
+
+
+def _require(path: Path | None, default: Path, dataset: str) -> Path:
+    path = Path(path) if path is not None else default
+    if not path.is_file():
+        raise DataError(f"{dataset} file not found at {path}: run `foedus data fetch {dataset}` or pass its path")
+    return path
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``."""
+    first, sep, last = text.partition("-")
+    try:
+        years = (int(first), int(last) if sep else int(first))
+    except ValueError:
+        raise FoedusError(f"bad years {text!r} (use FIRST-LAST, e.g. 1816-2016)") from None
+    return years
+
+
+def _check_years(years: tuple[int, int]) -> tuple[int, int]:
+    first, last = years
+    lo, hi = SYSTEM_YEARS
+    if not lo <= first <= last <= hi:
+        raise FoedusError(f"years {first}-{last} outside the COW state system list ({lo}-{hi}) or reversed")
+    return first, last
+
+
+def _spells(states_file: Path | None) -> pl.DataFrame:
+    """COW membership spells, sorted: ``ccode, first, last`` (first and last day as members)."""
+    path = _require(states_file, states.cow_states_path(), "cow-states")
+    open_end = states.COW_COVERAGE_END + timedelta(days=1)
+    rows = sorted(
+        (c, s.start, (s.end or open_end) - timedelta(days=1))
+        for c, ss in states.read_cow_states(path).items()
+        for s in ss
+    )
+    return pl.DataFrame(rows, schema={"ccode": pl.Int32, "first": pl.Date, "last": pl.Date}, orient="row")
+
+
+def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
+    """Each state's years of membership: ``ccode, year``, sorted and unique."""
+    return (
+        _spells(states_file)
+        .select("ccode", year=pl.int_ranges(pl.col("first").dt.year(), pl.col("last").dt.year() + 1, dtype=pl.Int32))
+        .explode("year")
+        .filter(pl.col("year").is_between(*years))
+        .unique(maintain_order=True)
+    )
+
+
+def create_state_years(years: tuple[int, int] = SYSTEM_YEARS, states_file: Path | None = None) -> Panel:
+    """Every COW system member in every year: ``ccode, year``."""
+    years = _check_years(years)
+    frame = _member_years(years, states_file).sort("ccode", "year")
+    return Panel(frame, "state-year", directed=False, years=years, sources=("cow-states",), states_file=states_file)
+
+
+def create_dyad_years(
+    years: tuple[int, int] = SYSTEM_YEARS, directed: bool = True, states_file: Path | None = None
+) -> Panel:
+    """Every pair of states that were system members on a same day of a year: ``ccode1, ccode2, year``.
+
+    Directed panels hold both (a, b) and (b, a); non-directed ones only ``ccode1 < ccode2``. Two
+    membership spells share a day in exactly the years from the first to the last year of their
+    intersection, so the panel is built from pairs of spells, not pairs of state-years.
+    """
+    years = first, last = _check_years(years)
+    spells = _spells(states_file)
+    # a state that left and rejoined within one year would pair twice with the same state that year
+    rejoined = spells.select(
+        (pl.col("first").dt.year() == pl.col("last").dt.year().shift(1)).over("ccode").fill_null(False).any()
+    ).item()
+    pair = pl.col("ccode1") < pl.col("ccode2") if not directed else pl.col("ccode1") != pl.col("ccode2")
+    lo, hi = pl.max_horizontal("first1", "first2"), pl.min_horizontal("last1", "last2")
+    dyads = (
+        spells.lazy().rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
+        .join(spells.lazy().rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), how="cross")
+        .filter(pair & (lo <= hi))
+        .select("ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), first), hi=pl.min_horizontal(hi.dt.year(), last))
+        .filter(pl.col("lo") <= pl.col("hi"))
+        .sort("ccode1", "ccode2", "lo")
+        .select("ccode1", "ccode2", year=pl.int_ranges("lo", pl.col("hi") + 1, dtype=pl.Int32))
+        .explode("year")
+    )
+    frame = (dyads.unique(maintain_order=True) if rejoined else dyads).collect()
+    return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
+
+
+def _dyad_key() -> pl.Expr:
+    """One int64 per directed dyad-year, ordered as (ccode1, ccode2, year): cheap to sort and join on."""
+    return pl.col("ccode1").cast(pl.Int64) * 2**24 + pl.col("ccode2").cast(pl.Int64) * 2**12 + pl.col("year")
+
+
+def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
+    """Left-join per-dyad-year ``values`` onto ``frame``, keeping the frame's rows and order.
+
+    Both sides are keyed by :func:`_dyad_key`; when the frame is in key order (as created) the
+    join is told so and runs as a merge.
+    """
+    right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
+    left = frame.drop(right.columns, strict=False).with_columns(_key=_dyad_key())
+    if left["_key"].is_sorted():
+        left, right = left.with_columns(pl.col("_key").set_sorted()), right.with_columns(pl.col("_key").set_sorted())
+    return left.join(right, on="_key", how="left", maintain_order="left").drop("_key")
+
+
+def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
+    """ATOP directed dyad-year obligation flags, one row per directed dyad-year sharing an alliance.
+
+    ``ccode1, ccode2, year``, the five ``atop_*`` obligations (what ``ccode1`` owes ``ccode2``) and
+    ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
+    ``atopally``), even where the row's own direction carries no obligation. Release 5.1 reads
+    ATOP's dyad-year file; 4.01 derives the flags from the member-level file.
+    """
+    release = _release(version)
+    path = _require(path, registry.get("atop").path(release.file), "atop")
+    key = ("ccode1", "ccode2", "year")
+    if version == "4.01":
+        flags = directed_dyad_years(atop.read(path).frame, through=release.coverage[1])
+        frame = flags.select(pl.col(key).cast(pl.Int32), *(pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS))
+    else:
+        schema = dict.fromkeys(key, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
+        try:
+            frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
+        except (pl.exceptions.PolarsError, ValueError) as exc:
+            raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    keys = np.sort(frame.select(_dyad_key()).to_series().to_numpy())
+    if (np.diff(keys) == 0).any():
+        raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
+    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
+
+
+def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
+    """Symmetrize directed flags: a pair's flag is set when either state owes the other (both orders kept)."""
+    swapped = atop.rename({"ccode1": "ccode2", "ccode2": "ccode1"}).select(atop.columns)
+    return pl.concat([atop, swapped]).group_by("ccode1", "ccode2", "year").agg(pl.col(ATOP_COLUMNS).max())
+
+
+def _covered(
+    frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int], dtype: type[pl.DataType]
+) -> pl.DataFrame:
+    """Zero where the dataset covers the year but has no row; missing outside its coverage."""
+    inside = pl.col("year").is_between(*coverage)
+    return frame.with_columns(pl.when(inside).then(pl.col(c).fill_null(0)).cast(dtype).alias(c) for c in columns)
+
+
+def _need(panel: Panel, unit: Unit | None, verb: str) -> None:
+    if not isinstance(panel, Panel):
+        raise FoedusError(f"{verb}() takes a Panel: start with create_dyad_years() or create_state_years()")
+    if unit is not None and panel.unit != unit:
+        first = "create_dyad_years()" if unit == "dyad-year" else "create_state_years()"
+        raise FoedusError(f"{verb}() needs a {unit} panel, got a {panel.unit} panel: run {first} first")
+
+
+def add_atop_alliance(
+    panel: Panel, atop_file: Path | None = None, version: str = "5.1", coverage: tuple[int, int] | None = None
+) -> Panel:
+    """Add ATOP obligation flags (dyad-years) or counts of partners (state-years).
+
+    Directed dyad-years take the flags of their own direction (``ccode1`` owes ``ccode2``);
+    non-directed ones take either direction. State-years get ``atop_ndefense`` ...
+    ``atop_nconsul`` and ``atop_nallies``: the number of system members the state shares such a
+    tie with (either direction) on a same day of the year. Outside ``coverage`` (by default the
+    release's years) values are missing.
+    """
+    _need(panel, None, "add_atop_alliance")
+    release = _release(version)
+    coverage = coverage or release.coverage
+    atop = read_atop_flags(version, atop_file)
+    if panel.unit == "dyad-year":
+        frame = _join_dyads(panel.frame, atop if panel.directed else _either_direction(atop))
+        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), *release.sources)
+    dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
+    counts = (
+        dyads.join(_either_direction(atop), on=["ccode1", "ccode2", "year"], how="inner")
+        .group_by(ccode="ccode1", year="year")
+        .agg(pl.col(c).cast(pl.Int32).sum().alias(n) for c, n in STATE_YEAR_COUNTS.items())
+    )
+    columns = tuple(STATE_YEAR_COUNTS.values())
+    frame = panel.frame.drop(columns, strict=False).join(
+        counts, on=["ccode", "year"], how="left", maintain_order="left"
+    )
+    return panel._with(_covered(frame, columns, coverage, pl.Int32), *release.sources)
+
+
+def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
+    """Each pair-year's tie (either direction) on the portfolio scale: ``ccode1, ccode2, year, tie``.
+
+    Valued (0-3): 3 defence or offence, 2 neutrality or consultation, 1 non-aggression only,
+    0 none (also a shared alliance with no obligation either way). Binary: 1 for any obligation.
+    """
+    if ties not in TIE_LEVELS:
+        raise FoedusError(f"unknown ties {ties!r} (use {' or '.join(TIE_LEVELS)})")
+    flags = _either_direction(atop)
+    c = pl.col
+    valued = (
+        pl.when((c("atop_defense") == 1) | (c("atop_offense") == 1)).then(3)
+        .when((c("atop_neutral") == 1) | (c("atop_consul") == 1)).then(2)
+        .when(c("atop_nonagg") == 1).then(1)
+        .otherwise(0)
+    )
+    tie = valued if ties == "valued" else (valued > 0).cast(pl.Int8)
+    return flags.select("ccode1", "ccode2", "year", tie.cast(pl.Int8).alias("tie"))
+
+
+def similarity_columns(measures: tuple[str, ...], ties: str, distance: str, weighted: bool) -> dict[str, str]:
+    """Column name for each measure, e.g. ``s_valued_abs``, ``sw_valued_sq`` (weighted), ``taub_valued``."""
+    dist = {"absolute": "abs", "squared": "sq"}.get(distance, distance)
+    names = {"s": "sw" if weighted else "s", "kappa": "kappa", "pi": "pi", "tau-b": "taub"}
+    return {m: f"taub_{ties}" if m == "tau-b" else f"{names.get(m, m)}_{ties}_{dist}" for m in measures}
+
+
+MEASURE_SOURCES = {
+    "s": "signorino-ritter-1999", "tau-b": "bueno-de-mesquita-1975", "kappa": "hage-2011", "pi": "hage-2011"
+}
+
+
+def _weights(capabilities: pl.DataFrame | pd.DataFrame, column: str) -> pl.DataFrame:
+    frame = pl.from_pandas(capabilities) if isinstance(capabilities, pd.DataFrame) else capabilities
+    missing = [c for c in ("ccode", "year", column) if c not in frame.columns]
+    if missing:
+        raise FoedusError(f"capabilities lack column(s) {', '.join(missing)} (need ccode, year, {column})")
+    frame = frame.select(pl.col("ccode", "year").cast(pl.Int32), pl.col(column).cast(pl.Float64).alias("weight"))
+    if frame.select((pl.col("weight") < 0).any()).item():
+        raise FoedusError(f"capabilities: negative values in column {column}")
+    return frame.drop_nulls()
+
+
+def add_similarity(
+    panel: Panel,
+    measures: tuple[str, ...] = ("s",),
+    ties: str = "valued",
+    distance: similarity.Distance = "absolute",
+    capabilities: pl.DataFrame | pd.DataFrame | None = None,
+    capability_column: str = "cinc",
+    atop_file: Path | None = None,
+    atop_version: str = "5.1",
+) -> Panel:
+    """Add alliance-portfolio similarity of every dyad-year (see docs/panels.md for the definitions).
+
+    A state's portfolio is its ATOP tie (either direction) with every system member of the
+    year, itself included at the top of the scale. With ``capabilities`` (``ccode, year`` and
+    ``capability_column``), S is weighted by them; a year where a member lacks a value gets no
+    weighted S. Outside ATOP's coverage all measures are missing.
+    """
+    _need(panel, "dyad-year", "add_similarity")
+    measures = tuple(dict.fromkeys(measures))
+    similarity.validate(measures, distance)
+    columns = similarity_columns(measures, ties, distance, capabilities is not None)
+    levels = TIE_LEVELS.get(ties, 0)
+    release = _release(atop_version)
+    tie_pairs = atop_tie_levels(read_atop_flags(atop_version, atop_file), ties)
+    weights = _weights(capabilities, capability_column) if capabilities is not None else None
+    members = create_state_years(panel.years, panel.states_file).frame.filter(
+        pl.col("year").is_between(*release.coverage)
+    )
+    by_year = {k[0]: v for k, v in tie_pairs.partition_by("year", as_dict=True).items()}
+    w_by_year = {k[0]: v for k, v in weights.partition_by("year", as_dict=True).items()} if weights is not None else {}
+    parts = []
+    for (year,), group in members.sort("year", "ccode").partition_by("year", as_dict=True).items():
+        codes = group["ccode"].to_numpy()
+        w = _weight_vector(codes, w_by_year.get(year)) if weights is not None else None
+        parts.append(_year_similarity(year, codes, by_year.get(year), w, measures, columns, levels, distance))
+    keys = {"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32}
+    scores = pl.DataFrame(
+        {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in (*keys, *columns.values())},
+        schema=keys | dict.fromkeys(columns.values(), pl.Float64),
+    ).with_columns(pl.col(list(columns.values())).fill_nan(None))
+    frame = _join_dyads(panel.frame, scores)
+    return panel._with(frame, *release.sources, *(MEASURE_SOURCES[m] for m in measures))
+
+
+def _weight_vector(codes: np.ndarray, year_weights: pl.DataFrame | None) -> np.ndarray:
+    """Each member's capability weight (members sorted by code); ``nan`` where it has none."""
+    w = np.full(len(codes), np.nan)
+    if year_weights is not None:
+        c, v = year_weights["ccode"].to_numpy(), year_weights["weight"].to_numpy()
+        keep = np.isin(c, codes)
+        w[np.searchsorted(codes, c[keep])] = v[keep]
+    return w
+
+
+def _year_similarity(
+    year: int,
+    codes: np.ndarray,
+    pairs: pl.DataFrame | None,
+    weights: np.ndarray | None,
+    measures: tuple[str, ...],
+    columns: dict[str, str],
+    levels: int,
+    distance: similarity.Distance,
+) -> dict[str, np.ndarray]:
+    """All ordered pairs of one year's members (sorted codes) with their similarity scores, as columns."""
+    n = len(codes)
+    tie = np.zeros((n, n), dtype=np.int8)
+    if pairs is not None:
+        a, b = pairs["ccode1"].to_numpy(), pairs["ccode2"].to_numpy()
+        keep = np.isin(a, codes) & np.isin(b, codes)
+        tie[np.searchsorted(codes, a[keep]), np.searchsorted(codes, b[keep])] = pairs["tie"].to_numpy()[keep]
+    np.fill_diagonal(tie, levels - 1)
+    complete = weights is None or not np.isnan(weights).any()
+    scores = similarity.all_pairs(tie, measures, levels, distance, weights if complete else None)
+    if not complete and "s" in scores:
+        scores["s"] = np.full((n, n), np.nan)
+    off = ~np.eye(n, dtype=bool)
+    i, j = np.nonzero(off)
+    frame = {"ccode1": codes[i].astype(np.int32), "ccode2": codes[j].astype(np.int32),
+             "year": np.full(i.size, year, dtype=np.int32)}
+    return frame | {columns[m]: scores[m][off] for m in measures}
+
+
+def dyad_year_panel(
+    years: tuple[int, int] = SYSTEM_YEARS,
+    directed: bool = False,
+    alliances: bool = True,
+    measures: tuple[str, ...] = (),
+    ties: str = "valued",
+    distance: similarity.Distance = "absolute",
+    capabilities: pl.DataFrame | None = None,
+    capability_column: str = "cinc",
+    states_file: Path | None = None,
+    atop_file: Path | None = None,
+    atop_version: str = "5.1",
+) -> Panel:
+    """A dyad-year panel with ATOP flags (unless ``alliances`` is false) and the chosen similarity measures."""
+    panel = create_dyad_years(years, directed, states_file)
+    if alliances:
+        panel = add_atop_alliance(panel, atop_file, atop_version)
+    if measures:
+        panel = add_similarity(panel, measures, ties, distance, capabilities, capability_column, atop_file,
+                               atop_version)
+    return panel
+
+
+def state_year_panel(
+    years: tuple[int, int] = SYSTEM_YEARS,
+    alliances: bool = True,
+    states_file: Path | None = None,
+    atop_file: Path | None = None,
+    atop_version: str = "5.1",
+) -> Panel:
+    """A state-year panel with counts of ATOP partners (unless ``alliances`` is false)."""
+    panel = create_state_years(years, states_file)
+    return add_atop_alliance(panel, atop_file, atop_version) if alliances else panel
+
+
+def read_capabilities(path: Path) -> pl.DataFrame:
+    """A capabilities CSV (``ccode, year`` and a value column, e.g. COW NMC's ``cinc``)."""
+    if not Path(path).is_file():
+        raise FoedusError(f"capabilities file not found: {path}")
+    try:
+        return pl.read_csv(path, infer_schema_length=None)
+    except pl.exceptions.PolarsError as exc:
+        raise FoedusError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None

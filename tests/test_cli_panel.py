@@ -1,0 +1,131 @@
+"""The `foedus panel` and `foedus cite` commands."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from http_fixture import serve
+from typer.testing import CliRunner
+
+from foedus import citations
+from foedus.cli import app
+from foedus.cli_panel import cite, dyad_years, state_years
+
+runner = CliRunner()
+
+
+def _data_args(shared_data: Path) -> list[str]:
+    return ["--states-file", str(shared_data / "states2016.csv"),
+            "--atop-file", str(shared_data / "atop5_1_ddyr_obligations_peacesciencer.csv")]
+
+
+def _foedus(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from foedus.cli import main; main()", *args],
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("command", [dyad_years, state_years, cite])
+def test_every_command_documents_an_example(command):
+    assert re.search(r"^\s*Example: foedus \S", command.__doc__, re.MULTILINE)
+
+
+def test_dyad_years_then_cite_what_the_panel_used(shared_data, tmp_path):
+    out = tmp_path / "dyads.parquet"
+    result = runner.invoke(app, ["panel", "dyad-years", "--years", "1950-1952", "--directed",
+                                 "--similarity", "s,tau-b", "-o", str(out), *_data_args(shared_data)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert list(frame.columns[:3]) == ["ccode1", "ccode2", "year"]
+    assert {"atop_defense", "atop_alliance", "s_valued_abs", "taub_valued"} <= set(frame.columns)
+    assert (frame.ccode1 > frame.ccode2).any()
+    cited = runner.invoke(app, ["cite", "--panel", str(out)])
+    assert cited.exit_code == 0
+    keys = re.findall(r"^@\w+\{([^,]+),", cited.output, re.MULTILINE)
+    assert keys == ["cow2017states", "leeds2002atop", "leeds_atop_codebook_5_1", "miller2022peacesciencer",
+                    "signorino1999tau", "buenodemesquita1975measuring"]
+    assert "hage2011choice" not in cited.output
+
+
+def test_state_years_to_stata(shared_data, tmp_path):
+    out = tmp_path / "states.dta"
+    result = runner.invoke(app, ["panel", "state-years", "--years", "1990", "-o", str(out), *_data_args(shared_data)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_stata(out)
+    assert frame.year.unique().tolist() == [1990]
+    assert frame.set_index("ccode").loc[2, "atop_ndefense"] > 0
+
+
+def test_cite_everything_and_list():
+    every = runner.invoke(app, ["cite"])
+    assert every.exit_code == 0
+    for entry in citations.BIBTEX.values():
+        assert entry in every.output
+    listed = runner.invoke(app, ["cite", "--list"])
+    assert [line.split("\t")[0] for line in listed.output.splitlines()] == list(citations.BIBTEX)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["panel", "dyad-years", "--years", "1700-1800", "-o", "x.csv"], "outside the COW state system list"),
+        (["panel", "dyad-years", "--years", "1990", "-o", "x.csv"], "run `foedus data fetch cow-states`"),
+        (["cite", "nobody-2020"], "unknown citation key 'nobody-2020'"),
+        (["cite", "--panel", "missing.parquet"], "missing.parquet: not a readable parquet file"),
+    ],
+)
+def test_errors_are_one_line(args, message):
+    proc = _foedus(*args)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("foedus: error: ")
+    assert message in proc.stderr
+
+
+def test_unknown_measure_is_an_error_and_writes_nothing(shared_data, tmp_path):
+    out = tmp_path / "dyads.csv"
+    proc = _foedus("panel", "dyad-years", "--years", "1990", "--similarity", "s,cosine", "-o", str(out),
+                   *_data_args(shared_data))
+    assert proc.returncode == 1
+    assert "unknown similarity measure 'cosine'" in proc.stderr
+    assert not out.exists()
+
+
+def test_fetched_datasets_are_found_without_paths(shared_data, tmp_path):
+    server = serve(shared_data)  # the real files, served on 127.0.0.1
+    try:
+        for dataset in ("cow-states", "atop"):
+            assert runner.invoke(app, ["data", "fetch", dataset, "--url", server.url]).exit_code == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = tmp_path / "dyads.csv"
+    result = runner.invoke(app, ["panel", "dyad-years", "--years", "1990", "--similarity", "s", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert len(frame) == frame[["ccode1", "ccode2"]].drop_duplicates().shape[0] > 10_000
+    assert frame.loc[(frame.ccode1 == 2) & (frame.ccode2 == 200), "atop_defense"].item() == 1  # NATO
+    old = runner.invoke(app, ["panel", "state-years", "--years", "1990", "--atop-version", "4.01",
+                              "-o", str(tmp_path / "states.csv")])
+    assert old.exit_code == 0, old.output
+
+
+def test_capabilities_weight_s(shared_data, tmp_path):
+    states = pd.read_csv(shared_data / "states2016.csv")
+    caps = tmp_path / "caps.csv"
+    rows = [(r.ccode, y, 1.0) for r in states.itertuples() for y in (1960, 1961) if r.styear <= y <= r.endyear]
+    pd.DataFrame(rows, columns=["ccode", "year", "cinc"]).drop_duplicates().to_csv(caps, index=False)
+
+    def run(*extra: str) -> pd.DataFrame:
+        out = tmp_path / "dyads.parquet"
+        args = ["panel", "dyad-years", "--years", "1960-1961", "--similarity", "s", "-o", str(out), *extra]
+        result = runner.invoke(app, [*args, *_data_args(shared_data)])
+        assert result.exit_code == 0, result.output
+        return pd.read_parquet(out)
+
+    plain = run()["s_valued_abs"]
+    weighted = run("--capabilities", str(caps))["sw_valued_abs"]
+    assert (weighted - plain).abs().max() < 1e-12  # equal weights: weighted S is S
