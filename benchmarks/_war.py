@@ -1,7 +1,7 @@
-"""Shared set-up for the war benchmarks: an ATOP-scale network and the straightforward baselines.
+"""Shared set-up for the war benchmarks: the networks measured and the straightforward baselines.
 
-The ATOP importer is not on this branch, so the network is synthetic and as large as ATOP v4.01
-(745 alliances) over the COW system members of the day, with ATOP's mix of sizes and obligations.
+Two networks: ATOP v4.01 imported from ../shared/data with the curated corpus (the real network on
+1 July 2016), and a synthetic stress case with all 745 ATOP-sized alliances in force at once.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import numpy as np
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DAY = date(2016, 7, 1)
 ALLIANCES = 745
-LIKE_2016 = {"alliances": 334, "defence": 46 / 334}
 
 
 def use_shared_state_list() -> None:
@@ -31,11 +30,25 @@ def use_shared_state_list() -> None:
     os.environ["FOEDUS_DATA_DIR"] = str(tmp)
 
 
+def atop_corpus():
+    """The curated corpus plus ATOP v4.01, imported into the (temporary) data directory."""
+    from foedus import store
+
+    store.import_dataset("atop", [SHARED / "atop4_01_alliance_level.csv", SHARED / "atop4_01_member_level.csv"])
+    return store.active_corpus()
+
+
+def networks(members: list[str]):
+    """(label, corpus) of each network measured."""
+    yield "ATOP v4.01 imported, with the curated corpus", atop_corpus()
+    yield "synthetic stress case: all 745 ATOP-sized alliances in force at once", synthetic_corpus(members)
+
+
 def synthetic_corpus(members: list[str], seed: int = 1, alliances: int = ALLIANCES, defence: float = 0.65):
     """Alliances among ``members``, mostly regional as in ATOP: many bilateral pacts, a few large ones.
 
     The default is a stress case, all of ATOP v4.01's 745 alliances in force at once, two thirds with a
-    defence clause; :data:`LIKE_2016` matches ATOP v4.01 on 1 July 2016 (334 in force, 46 with defence).
+    defence clause (on 1 July 2016, 334 ATOP alliances were in force, 46 with a defence clause).
     """
     from foedus import Corpus, places
     from foedus.model import Condition, ConditionKind, Kind, Means, Membership, Obligation, Treaty
@@ -125,7 +138,7 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 
 def busiest_scenario(corpus, members: list[str]) -> tuple[str, str]:
-    """(target, attacker): a member of the largest alliance, attacked by a state outside it."""
-    big = max(corpus, key=lambda t: len(t.parties))
-    inside = {m.state for m in big.parties}
-    return big.parties[0].state, next(m for m in members if m not in inside)
+    """(target, attacker): a member of the largest alliance in force on the day, attacked from outside it."""
+    big = max((t for t in corpus if t.interval.contains(DAY)), key=lambda t: (len(t.members_on(DAY)), t.id))
+    inside = set(big.members_on(DAY))
+    return sorted(inside & set(members))[0], next(m for m in members if m not in inside)

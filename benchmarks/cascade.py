@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks._war import (
-    DAY,
-    LIKE_2016,
-    busiest_scenario,
-    naive_cascade,
-    synthetic_corpus,
-    timed,
-    use_shared_state_list,
-)
+from benchmarks._war import DAY, busiest_scenario, naive_cascade, networks, timed, use_shared_state_list
 
 
 def main() -> None:
@@ -18,12 +10,9 @@ def main() -> None:
     from foedus.sweep import members_on
 
     members = members_on(DAY)
-    for label, kw in (
-        ("all 745 ATOP-sized alliances in force at once (stress)", {}),
-        ("density of ATOP on 2016-07-01", LIKE_2016),
-    ):
+    for label, corpus in networks(members):
         print(f"-- {label}")
-        run(synthetic_corpus(members, **kw), members)
+        run(corpus, members)
 
 
 def run(corpus, members: list[str]) -> None:
@@ -40,10 +29,7 @@ def run(corpus, members: list[str]) -> None:
     full_s, c = timed(lambda: cascade_event(event, corpus), 50)
     base_s, naive = timed(lambda: naive_cascade(event, corpus), 3)
     ours = {e.state: (e.side.value, e.round) for e in c.entries}
-    print(
-        f"network: synthetic, ATOP-scale ({len(corpus)} alliances, {len(members)} states, {len(index.links):,} links); "
-        f"the ATOP importer is not on this branch"
-    )
+    print(f"network on {DAY}: {len(corpus)} treaties, {len(index.ids)} states in the index, {len(index.links):,} links")
     print(
         f"war: {attacker} attacks {target} on {DAY}: {len(ours)} belligerents in {c.rounds} rounds; "
         f"same answer as the baseline: {ours == naive}"

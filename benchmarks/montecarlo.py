@@ -6,7 +6,7 @@ import random
 import time
 from datetime import date
 
-from benchmarks._war import DAY, LIKE_2016, busiest_scenario, synthetic_corpus, use_shared_state_list
+from benchmarks._war import DAY, busiest_scenario, networks, use_shared_state_list
 
 DRAWS = 1_000_000
 BASELINE_DRAWS = 2_000
@@ -40,18 +40,16 @@ def loop_draws(pr, draws: int, seed: int) -> dict[str, float]:
 
 def main() -> None:
     use_shared_state_list()
-    from foedus.corpus.loader import bundled
     from foedus.engine import make_event
     from foedus.sweep import members_on
 
-    print("-- the bundled corpus: South Korea attacks North Korea on 2025-03-01")
-    run(make_event("PRK", ["KOR"], date(2025, 3, 1)), bundled(), "the bundled corpus")
     members = members_on(DAY)
-    corpus = synthetic_corpus(members, **LIKE_2016)
+    label, corpus = next(networks(members))  # the real network (the stress case is for the deterministic runs)
+    print(f"-- {label}: South Korea attacks North Korea on 2025-03-01")
+    run(make_event("PRK", ["KOR"], date(2025, 3, 1)), corpus, label)
     target, attacker = busiest_scenario(corpus, members)
-    print(f"-- synthetic network at the density of ATOP on {DAY} ({len(corpus)} alliances); "
-          "no ATOP importer on this branch")
-    run(make_event(target, [attacker], DAY), corpus, "synthetic")
+    print(f"-- {label}: {attacker} attacks {target} on {DAY}")
+    run(make_event(target, [attacker], DAY), corpus, label)
 
 
 def run(event, corpus, label: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from benchmarks._war import DAY, LIKE_2016, naive_cascade, synthetic_corpus, use_shared_state_list
+from benchmarks._war import DAY, naive_cascade, networks, use_shared_state_list
 
 SAMPLE = 40  # pairs timed for the baseline, whose per-pair cost is then scaled to all pairs
 
@@ -14,12 +14,9 @@ def main() -> None:
     from foedus.sweep import members_on
 
     members = members_on(DAY)
-    for label, kw in (
-        ("all 745 ATOP-sized alliances in force at once (stress)", {}),
-        ("density of ATOP on 2016-07-01", LIKE_2016),
-    ):
+    for label, corpus in networks(members):
         print(f"-- {label}")
-        run(synthetic_corpus(members, **kw), members)
+        run(corpus, members)
 
 
 def run(corpus, members: list[str]) -> None:
@@ -45,9 +42,7 @@ def run(corpus, members: list[str]) -> None:
         got = df.filter(pl.col("attacker") == att, pl.col("target") == tgt)
         agree &= {r["state"]: (r["side"], r["round"]) for r in got.iter_rows(named=True)} == naive
     base_s = (time.perf_counter() - t) / len(sample) * a.size
-    print(
-        f"network: synthetic ({len(corpus)} alliances, {len(members)} states); the ATOP importer is not on this branch"
-    )
+    print(f"network on {DAY}: {len(corpus)} treaties, {len(members)} system members")
     print(
         f"sweep of {a.size:,} ordered pairs on {DAY}: {sweep_s:.2f} s ({df.height:,} rows), "
         f"plus {compile_s:.2f} s to compile the date's index once"

@@ -195,7 +195,9 @@ class Propagator:
         live, out = self.live[defender], np.zeros(frontier.shape, dtype=bool)
         sub = frontier[:, live]
         rows = np.flatnonzero(sub.any(axis=1))
-        if rows.size:
+        if rows.size == 1:  # one war (a single cascade): rows of the matrix, no matrix product
+            out[rows[0]] = self.matrix[defender][sub[rows[0]]].any(axis=0)
+        elif rows.size:
             out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender] > 0
         return out
 
