@@ -44,6 +44,10 @@ def main() -> None:
     from foedus.sweep import members_on
 
     members = members_on(DAY)
+    from foedus.corpus.loader import bundled
+
+    print("-- the curated corpus alone: South Korea attacks North Korea on 2025-03-01")
+    run(make_event("PRK", ["KOR"], date(2025, 3, 1)), bundled(), "curated corpus")
     label, corpus = next(networks(members))  # the real network (the stress case is for the deterministic runs)
     print(f"-- {label}: South Korea attacks North Korea on 2025-03-01")
     run(make_event("PRK", ["KOR"], date(2025, 3, 1)), corpus, label)
