@@ -81,3 +81,18 @@ def test_monte_carlo_on_the_korean_case_multiplies_honouring_along_the_chain():
     tolerance = 4 * math.sqrt(p * (1 - p) / draws)
     assert abs(rows["RUS"] - p) < tolerance and abs(rows["CHN"] - p) < tolerance
     assert abs(rows["KAZ"] - p * p) < tolerance  # Kazakhstan enters only if Russia does, then honours CSTO
+
+
+def test_august_1914_on_imported_atop_russia_joins_france_and_the_ottomans_join_germany(cow_states, shared_data):
+    from foedus import store
+
+    store.import_dataset("atop", [shared_data / "atop4_01_alliance_level.csv", shared_data / "atop4_01_member_level.csv"])
+    day = date(1914, 8, 3)
+    strict = cascade("France", ["Germany"], day)
+    # Russia's promise is conditional: ATOP codes a specific adversary without naming it
+    assert strict.side(Side.DEFENDER) == ["FRA"]
+    c = cascade("France", ["Germany"], day, conditional=True)
+    by_state = {e.state: e for e in c.entries}
+    assert by_state["RUS"].side is Side.DEFENDER and by_state["TUR"].side is Side.AGGRESSOR
+    assert all(f.treaty.startswith("atop-") for s in ("RUS", "TUR") for f in by_state[s].findings)
+    assert "ITA" not in by_state  # the Triple Alliance bound Italy only if Germany was attacked
