@@ -86,7 +86,8 @@ def test_monte_carlo_on_the_korean_case_multiplies_honouring_along_the_chain():
 def test_august_1914_on_imported_atop_russia_joins_france_and_the_ottomans_join_germany(cow_states, shared_data):
     from foedus import store
 
-    store.import_dataset("atop", [shared_data / "atop4_01_alliance_level.csv", shared_data / "atop4_01_member_level.csv"])
+    files = [shared_data / "atop4_01_alliance_level.csv", shared_data / "atop4_01_member_level.csv"]
+    store.import_dataset("atop", files)
     day = date(1914, 8, 3)
     strict = cascade("France", ["Germany"], day)
     # Russia's promise is conditional: ATOP codes a specific adversary without naming it
