@@ -14,7 +14,9 @@ estimate; this is stated by ``foedus simulate --explain-priors``.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,6 +26,7 @@ import numpy as np
 import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from threadpoolctl import threadpool_limits
 
 from . import states
 from .cascade import Rounds, Scenario, Side, advance
@@ -386,11 +389,13 @@ def simulate_problem(
     if draws < 1:
         raise FoedusError(f"--draws must be at least 1, not {draws}")
     parts: dict[int, Tally] = {}
-    if client is None:
-        for i, n in chunks(draws):
-            parts[i] = run_chunk(pr, seed, i, n)
-            if progress:
-                progress(n)
+    if client is None:  # chunks on every core (numpy releases the GIL), BLAS at one thread per chunk
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            jobs = {i: (n, pool.submit(run_chunk, pr, seed, i, n)) for i, n in chunks(draws)}
+            for i, (n, job) in jobs.items():
+                parts[i] = job.result()
+                if progress:
+                    progress(n)
     else:
         from distributed import as_completed
 
