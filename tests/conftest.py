@@ -21,3 +21,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real datasets not found at {SHARED_DATA} (present in CI, absent in a user's clone)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def cow_states(shared_data, tmp_path, monkeypatch) -> Path:
+    """A user data directory holding the real COW state-system list, as `foedus data fetch cow-states` leaves it."""
+    import shutil
+
+    from foedus import states
+
+    (tmp_path / "cow-states").mkdir()
+    shutil.copy(shared_data / "states2016.csv", tmp_path / "cow-states" / "states2016.csv")
+    monkeypatch.setenv("FOEDUS_DATA_DIR", str(tmp_path))
+    states.system.cache_clear()
+    yield tmp_path
+    states.system.cache_clear()

@@ -249,9 +249,10 @@ def test_china_not_obligated_to_an_aggressor_dprk():
     assert verdict(r, "prc-prk-1961", "CHN", "PRK") is Status.NOT_TRIGGERED
 
 
-def test_china_dprk_not_in_force_in_1955():
-    r = assess("PRK", ["USA"], D("1955-01-01"))
-    assert verdict(r, "prc-prk-1961", "CHN", "PRK") is Status.NOT_IN_FORCE
+def test_china_dprk_not_in_force_before_it_existed_and_while_awaiting_ratification():
+    assert verdict(assess("PRK", ["USA"], D("1955-01-01")), "prc-prk-1961", "CHN", "PRK") is None
+    assert verdict(assess("PRK", ["USA"], D("1961-08-01")), "prc-prk-1961", "CHN", "PRK") is Status.NOT_IN_FORCE
+    assert verdict(assess("PRK", ["USA"], D("1961-09-10")), "prc-prk-1961", "CHN", "PRK") is Status.OBLIGATED
 
 
 def test_an_obligation_against_a_named_adversary_applies_only_to_it():
@@ -366,3 +367,12 @@ def test_okinawa_enters_us_japan_article_v_on_reversion_in_1972():
 
     assert art5(date(1970, 1, 1)) == {("USA", Status.NOT_TRIGGERED)}
     assert art5(date(1973, 1, 1)) == {("USA", Status.OBLIGATED)}
+
+
+def test_not_in_force_lines_only_for_treaties_already_signed():
+    lapsed = {f.treaty for f in assess("PRK", ["KOR"], date(2025, 3, 1)).findings if f.status is Status.NOT_IN_FORCE}
+    assert lapsed == {"sun-prk-1961", "rus-prk-2000"}
+    pending = {f.treaty for f in assess("PRK", ["KOR"], date(2024, 7, 1)).findings if f.status is Status.NOT_IN_FORCE}
+    assert pending == {"sun-prk-1961", "rus-prk-2024"}  # signed 19 June 2024, in force 4 Dec 2024
+    early = assess("FRA", ["DEU"], date(1914, 8, 3)).findings
+    assert not [f for f in early if f.status is Status.NOT_IN_FORCE]

@@ -15,6 +15,7 @@ from rich.console import Console
 from . import render, states
 from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
+from .cli_war import app as war_app
 from .compare import compare as compare_treaties
 from .corpus.loader import load_treaty_file
 from .engine import assess as assess_event
@@ -28,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.add_typer(war_app)  # cascade, simulate, sweep
 console = Console()
 app.add_typer(data_app, name="data")
 

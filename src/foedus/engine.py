@@ -126,7 +126,7 @@ def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
         if not parties & involved:
             continue
         if not treaty.interval.contains(event.on):
-            if treaty.origin == "curated" and event.target in parties:
+            if treaty.origin == "curated" and event.target in parties and _signed_by(treaty, event.on):
                 findings.extend(_not_in_force(treaty, event))
             continue
         members = set(treaty.members_on(event.on))
@@ -144,6 +144,15 @@ def _not_member_note(treaty: Treaty, sid: str, day: date) -> str:
     spells = [m for m in treaty.parties if m.state == sid]
     span = "; ".join(f"{m.start}–{m.end or ''}" + (f" ({m.how_ended})" if m.how_ended else "") for m in spells)
     return f"{states.name(sid)} was not a party to {treaty.name} on {day} (member {span})"
+
+
+def _signed_by(treaty: Treaty, day: date) -> bool:
+    """True when the treaty existed on paper by ``day``: signed (or in force) on or before it.
+
+    Lapsed treaties and signed ones awaiting ratification are worth a line; treaties of a later
+    era are not.
+    """
+    return (treaty.signed or treaty.in_force) <= day
 
 
 def _not_in_force(treaty: Treaty, event: Event) -> Iterable[Finding]:

@@ -1,0 +1,467 @@
+"""The war cascade: who enters, round by round, on which side, and by which finding.
+
+Round 0 is the attacker side against the target side. In each round, every defence obligation
+whose finding is ``obligated`` (and, with ``conditional=True``, ``conditional``) toward a state on
+the defender side brings its obligor in on the defender side; every offence obligation toward a
+state on the aggressor side brings its obligor in on the aggressor side. Only obligations that
+promise help (strength C-CONST or stronger) bring anyone in; consultation, neutrality and
+non-aggression do not. A state that joins the defender side is taken to be attacked by the
+aggressor side on its home territory, so its own allies' defence clauses are read for that attack;
+joining the aggressor side makes no one's defence clause bind. A state bound to both sides in the
+same round is a conflict: it stays out and is reported. The rounds stop when a round adds no one.
+
+Round 1 is exactly what :func:`foedus.engine.assess_event` finds for the event as given (its
+place and act); later rounds read an index compiled once per corpus and date
+(:func:`compile_index`), so a cascade is array work, not a scan of the treaties. The rule lives in
+:func:`advance`, shared by the cascade, the sweeps and the Monte Carlo. See docs/cascade.md.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from functools import lru_cache
+
+import numpy as np
+
+from . import places, states
+from .corpus.loader import Corpus
+from .engine import assess_event, make_event
+from .model import Act, ConditionKind, Event, Finding, Kind, Place, Status, Strength
+from .store import active_corpus
+
+NOT = -1  # round value of a state that never enters
+
+
+class Side(str, Enum):
+    """A side of the war."""
+
+    DEFENDER = "defender"
+    AGGRESSOR = "aggressor"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One obligation that would bring ``finding.obligor`` in on ``side`` when its beneficiary fights there."""
+
+    finding: Finding
+    side: Side
+    adversaries: frozenset[str] = frozenset()  # non-empty: binds only if one of these is an aggressor
+
+    def enabled(self, conditional: bool) -> bool:
+        """Whether this link counts under the chosen status threshold."""
+        return self.finding.status is Status.OBLIGATED or (conditional and self.finding.status is Status.CONDITIONAL)
+
+
+def _links(findings: Sequence[Finding], side: Side, adversaries: dict[tuple[str, str], frozenset[str]]) -> list[Link]:
+    """The findings that can bring an obligor into the war on ``side``."""
+    kind = Kind.DEFENSE if side is Side.DEFENDER else Kind.OFFENSE
+    return [
+        Link(f, side, adversaries.get((f.treaty, f.obligation), frozenset()))
+        for f in findings
+        if f.kind is kind and f.strength >= Strength.CONST and f.status in (Status.OBLIGATED, Status.CONDITIONAL)
+    ]
+
+
+@dataclass
+class CascadeIndex:
+    """Every obligation in force on a date that can bring a state into a war, as arrays.
+
+    ``ids`` is the universe (every party to a treaty in force, and every state a condition names).
+    Link ``k`` brings ``obligor[k]`` in on ``side[k]`` when ``beneficiary[k]`` fights on that side.
+    """
+
+    on: date
+    ids: tuple[str, ...]
+    links: list[Link]
+    treaties_of: dict[str, Corpus]  # per state, the treaties in force it is a member of
+    pos: dict[str, int] = field(init=False)
+    obligor: np.ndarray = field(init=False)
+    beneficiary: np.ndarray = field(init=False)
+    defender: np.ndarray = field(init=False)  # True: defender-side link
+    obligated: np.ndarray = field(init=False)  # True: status obligated (else conditional)
+    by_obligor: dict[int, list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pos = {s: i for i, s in enumerate(self.ids)}
+        self.obligor = np.array([self.pos[k.finding.obligor] for k in self.links], dtype=np.int32)
+        self.beneficiary = np.array([self.pos[k.finding.beneficiary] for k in self.links], dtype=np.int32)
+        self.defender = np.array([k.side is Side.DEFENDER for k in self.links], dtype=bool)
+        self.obligated = np.array([k.finding.status is Status.OBLIGATED for k in self.links], dtype=bool)
+        self.by_obligor = {}
+        for k, o in enumerate(self.obligor.tolist()):
+            self.by_obligor.setdefault(o, []).append(k)
+        self._dense: dict[bool, Propagator] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def selected(self, conditional: bool) -> np.ndarray:
+        """Indices of the links that count under the threshold."""
+        return np.flatnonzero(self.obligated | conditional)
+
+    def propagator(self, conditional: bool) -> Propagator:
+        """The dense matrix form of the links, built once per threshold."""
+        if conditional not in self._dense:
+            self._dense[conditional] = Propagator(self, self.selected(conditional))
+        return self._dense[conditional]
+
+
+@lru_cache(maxsize=16)
+def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
+    """The cascade index of ``corpus`` on ``on``, read from the engine's findings (cached)."""
+    in_force = [t for t in corpus if t.interval.contains(on)]
+    by_party: dict[str, list] = {}
+    named: set[str] = set()
+    adversaries: dict[tuple[str, str], frozenset[str]] = {}
+    for t in in_force:
+        for sid in t.members_on(on):
+            by_party.setdefault(sid, []).append(t)
+        for ob in t.obligations:
+            adv = frozenset(s for c in ob.conditions if c.kind is ConditionKind.SPECIFIC_ADVERSARY for s in c.states)
+            if adv:
+                adversaries[(t.id, ob.id)] = adv
+                named |= adv
+    links: list[Link] = []
+    treaties_of = {sid: Corpus(treaties) for sid, treaties in by_party.items()}
+    for sid, treaties in sorted(by_party.items()):
+        sub = treaties_of[sid]
+        # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
+        plain = assess_event(Event(attackers=(), target=sid, place=places.home(sid), on=on), sub).findings
+        links += _links([f for f in plain if (f.treaty, f.obligation) not in adversaries], Side.DEFENDER, adversaries)
+        foes = tuple(
+            sorted({s for t in treaties for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid})
+        )
+        if foes:
+            named_ = assess_event(Event(attackers=foes, target=sid, place=places.home(sid), on=on), sub).findings
+            links += _links([f for f in named_ if (f.treaty, f.obligation) in adversaries], Side.DEFENDER, adversaries)
+        # as an aggressor: only offence obligations owed to it (no particular target)
+        attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
+        links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
+    ids = tuple(sorted(set(by_party) | named))
+    return CascadeIndex(on=on, ids=ids, links=links, treaties_of=treaties_of)
+
+
+class Propagator:
+    """Who is bound to each side, for a batch of wars, by dense matrix products over the links.
+
+    Holds only arrays (no findings), so it is cheap to ship to dask workers.
+    """
+
+    def __init__(self, index: CascadeIndex, chosen: np.ndarray):
+        n = len(index)
+        plain = [k for k in chosen.tolist() if not index.links[k].adversaries]
+        # per side: links that bind only against named adversaries, sorted by obligor; their adversaries
+        # as column indices padded with ``n`` (a column that is always False)
+        self.special = {}
+        for defender in (True, False):
+            ks = sorted(
+                (k for k in chosen.tolist() if index.links[k].adversaries and index.defender[k] == defender),
+                key=lambda k: index.obligor[k],
+            )
+            width = max((len(index.links[k].adversaries) for k in ks), default=1)
+            foes = np.full((len(ks), width), n, dtype=np.int32)
+            for j, k in enumerate(ks):
+                cols = sorted(index.pos[x] for x in index.links[k].adversaries)
+                foes[j, : len(cols)] = cols
+            obl = index.obligor[ks]
+            starts = np.flatnonzero(np.r_[True, obl[1:] != obl[:-1]]) if len(ks) else np.zeros(0, dtype=np.int64)
+            self.special[defender] = (index.beneficiary[ks], foes, starts, obl[starts] if len(ks) else obl)
+        self.matrix = {}
+        self.live = {}
+        for defender in (True, False):
+            m = np.zeros((n, n), dtype=np.float32)
+            ks = [k for k in plain if index.defender[k] == defender]
+            m[index.beneficiary[ks], index.obligor[ks]] = 1.0
+            self.live[defender] = np.flatnonzero(m.any(axis=1))
+            self.matrix[defender] = m[self.live[defender]]  # only the rows of states that are owed something
+
+    def padded(self, n: int) -> Propagator:
+        """The same links over ``n`` states, the extra ones having none."""
+        out = copy.copy(self)
+        extra = n - self.matrix[True].shape[1]
+        out.matrix = {k: np.pad(m, ((0, 0), (0, extra))) for k, m in self.matrix.items()}
+        out.special = {
+            k: (b, np.where(f == m.shape[1], n, f), st, o)
+            for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)
+        }
+        return out
+
+    def _spread(self, frontier: np.ndarray, defender: bool) -> np.ndarray:
+        """Obligors of the frontier's states, computed only for the rows and columns that can have any."""
+        live, out = self.live[defender], np.zeros(frontier.shape, dtype=bool)
+        sub = frontier[:, live]
+        rows = np.flatnonzero(sub.any(axis=1))
+        if rows.size == 1:  # one war (a single cascade): rows of the matrix, no matrix product
+            out[rows[0]] = self.matrix[defender][sub[rows[0]]].any(axis=0)
+        elif rows.size:
+            out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender] > 0
+        return out
+
+    def __call__(
+        self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
+        cand_d, cand_a = self._spread(fd, True), self._spread(fa, False)
+        padded = None
+        for defender, side, cand in ((True, d, cand_d), (False, a, cand_a)):
+            ben, foes, starts, obligors = self.special[defender]
+            if ben.size:  # their adversary test reads the whole aggressor side, so they are read every round
+                padded = np.pad(a, ((0, 0), (0, 1))) if padded is None else padded
+                active = side[:, ben] & sources[:, ben] & padded[:, foes].any(axis=2)
+                cand[:, obligors] |= np.logical_or.reduceat(active, starts, axis=1)
+        return cand_d, cand_a
+
+
+Propagate = Callable[..., tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class Rounds:
+    """Round numbers per war (rows) and state (columns); ``NOT`` where a state never got there."""
+
+    defender: np.ndarray
+    aggressor: np.ndarray
+    conflict: np.ndarray  # bound to both sides while out of the war: stays out
+    late: np.ndarray  # already fighting, then bound to the other side as well
+
+    @property
+    def size(self) -> np.ndarray:
+        """Number of belligerents per war."""
+        return ((self.defender >= 0) | (self.aggressor >= 0)).sum(axis=1)
+
+
+def advance(
+    d0: np.ndarray,
+    a0: np.ndarray,
+    propagate: Propagate,
+    roots: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Rounds:
+    """Run the rounds to the fixed point for a batch of wars: the cascade rule, in one place.
+
+    ``d0``/``a0`` are the round-0 sides (bool, wars × states). ``propagate(rows, fd, fa, d, a, sources)``
+    says who is newly bound to each side by the last round's entrants ``fd``/``fa``, for the wars
+    ``rows`` that are still growing (the other arrays are those rows; links whose beneficiary is not
+    in ``sources`` are ignored); ``roots``, when given, are the states bound by the round-0
+    belligerents (from the engine's findings for the event as given), and the round-0 belligerents
+    are then left out of ``sources``. Being bound is monotone, so candidates accumulate.
+    """
+    initial = d0 | a0
+    sources = ~initial if roots is not None else np.ones_like(d0)
+    cand_d, cand_a = (roots[0].copy(), roots[1].copy()) if roots is not None else (np.zeros_like(d0), np.zeros_like(a0))
+    rd = np.where(d0, 0, NOT).astype(np.int16)
+    ra = np.where(a0, 0, NOT).astype(np.int16)
+    rc = np.full(d0.shape, NOT, dtype=np.int16)
+    rl = np.full(d0.shape, NOT, dtype=np.int16)
+    final = (rd, ra, rc, rl)
+    # the wars still growing, compacted: rows leave the working set when they reach their fixed point
+    rows = np.arange(d0.shape[0])
+    d, a, fd, fa = d0.copy(), a0.copy(), d0 & sources, a0 & sources
+    work = [rd.copy(), ra.copy(), rc.copy(), rl.copy()]
+    for r in range(1, d0.shape[1] + 2):
+        new_d, new_a = propagate(rows, fd, fa, d, a, sources)
+        cand_d |= new_d
+        cand_a |= new_a
+        out = ~(d | a) & (work[2] < 0)
+        both = cand_d & cand_a & out
+        fd, fa = cand_d & ~cand_a & out, cand_a & ~cand_d & out
+        late = ((cand_d & a) | (cand_a & d)) & ~initial & (work[3] < 0)
+        for rounds, mask in zip(work, (fd, fa, both, late), strict=True):
+            rounds[mask] = r
+        d |= fd
+        a |= fa
+        growing = fd.any(axis=1) | fa.any(axis=1)
+        if not growing.all():
+            done = ~growing
+            for whole, part in zip(final, work, strict=True):
+                whole[rows[done]] = part[done]
+            if not growing.any():
+                break
+            rows, d, a, fd, fa, cand_d, cand_a, initial, sources = (
+                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, initial, sources)
+            )
+            work = [w[growing] for w in work]
+    return Rounds(rd, ra, rc, rl)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A state in the war: its side, the round it entered, and the findings that brought it in."""
+
+    state: str
+    side: Side
+    round: int
+    findings: tuple[Finding, ...] = ()
+
+    def as_json(self) -> dict:
+        """JSON shape."""
+        return {
+            "state": self.state,
+            "name": states.name(self.state),
+            "side": self.side.value,
+            "round": self.round,
+            "findings": [f.as_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A state bound to both sides: out of the war (``fighting`` None) or already fighting on one."""
+
+    state: str
+    round: int
+    fighting: Side | None
+    findings: tuple[Finding, ...]
+
+    def as_json(self) -> dict:
+        """JSON shape."""
+        return {
+            "state": self.state,
+            "name": states.name(self.state),
+            "round": self.round,
+            "fighting": self.fighting.value if self.fighting else None,
+            "findings": [f.as_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """A war grown to its fixed point."""
+
+    event: Event
+    conditional: bool
+    entries: tuple[Entry, ...]
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def rounds(self) -> int:
+        """The last round in which someone entered or was found in conflict."""
+        return max([e.round for e in self.entries] + [c.round for c in self.conflicts])
+
+    def side(self, side: Side) -> list[str]:
+        """The states on a side, in order of entry."""
+        return [e.state for e in self.entries if e.side is side]
+
+    def as_json(self) -> dict:
+        """The JSON document of ``foedus cascade --json``."""
+        return {
+            "event": {
+                "attackers": list(self.event.attackers),
+                "target": self.event.target,
+                "on": self.event.on.isoformat(),
+                "act": self.event.act.value,
+                "place": self.event.place.name,
+            },
+            "threshold": "obligated or conditional" if self.conditional else "obligated",
+            "rounds": self.rounds,
+            "defenders": self.side(Side.DEFENDER),
+            "aggressors": self.side(Side.AGGRESSOR),
+            "entries": [e.as_json() for e in self.entries],
+            "conflicts": [c.as_json() for c in self.conflicts],
+        }
+
+
+@dataclass
+class Scenario:
+    """An event prepared for the array rule: its round-0 sides and the links its own findings give."""
+
+    event: Event
+    index: CascadeIndex
+    conditional: bool
+    d0: np.ndarray
+    a0: np.ndarray
+    root_links: list[Link]
+    outside: dict[str, Side]  # round-0 belligerents that no treaty in force names: no links at all
+
+    def roots(self) -> tuple[np.ndarray, np.ndarray]:
+        """States bound to each side by the round-0 belligerents, per the engine."""
+        rd, ra = np.zeros_like(self.d0), np.zeros_like(self.a0)
+        for k in self.root_links:
+            if k.enabled(self.conditional):
+                (rd if k.side is Side.DEFENDER else ra)[0, self.index.pos[k.finding.obligor]] = True
+        return rd, ra
+
+
+def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Scenario:
+    """The engine's findings for ``event`` and the index for its date, as a :class:`Scenario`."""
+    corpus = corpus if corpus is not None else active_corpus()
+    index = compile_index(corpus, event.on)
+    # the engine on the treaties in force that bind a round-0 belligerent: the same findings, fewer treaties
+    mine = {t.id: t for s in (event.target, *event.attackers) for t in index.treaties_of.get(s, ())}
+    findings = assess_event(event, Corpus(mine.values())).findings
+    to_target = [f for f in findings if f.beneficiary == event.target]
+    to_attackers = [f for f in findings if f.beneficiary in event.attackers]
+    root = _links(to_target, Side.DEFENDER, {}) + _links(to_attackers, Side.AGGRESSOR, {})
+    d0 = np.zeros((1, len(index)), dtype=bool)
+    a0 = np.zeros_like(d0)
+    outside = {}
+    for sid, side in ((event.target, Side.DEFENDER), *((s, Side.AGGRESSOR) for s in event.attackers)):
+        if sid in index.pos:
+            (d0 if side is Side.DEFENDER else a0)[0, index.pos[sid]] = True
+        else:
+            outside[sid] = side
+    return Scenario(event, index, conditional, d0, a0, root, outside)
+
+
+def cascade_event(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Cascade:
+    """Grow the war that ``event`` starts to its fixed point."""
+    sc = prepare(event, corpus, conditional)
+    rounds = advance(sc.d0, sc.a0, sc.index.propagator(conditional), sc.roots())
+    return explain(sc, rounds)
+
+
+def cascade(
+    target: str | int,
+    attackers: Sequence[str | int] = (),
+    on: date | None = None,
+    place: str | None = None,
+    act: Act | str = Act.ARMED_ATTACK,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+) -> Cascade:
+    """Which states a war of ``attackers`` on ``target`` draws in, round by round, and why."""
+    return cascade_event(make_event(target, attackers, on, place, act), corpus, conditional)
+
+
+def explain(sc: Scenario, rounds: Rounds) -> Cascade:
+    """Attach to each entry and conflict the findings that brought it about (row 0 of ``rounds``)."""
+    ix, ev = sc.index, sc.event
+    rd, ra, rc, rl = rounds.defender[0], rounds.aggressor[0], rounds.conflict[0], rounds.late[0]
+
+    def why(o: int, side: Side, r: int) -> list[Finding]:
+        """Enabled links to ``o`` on ``side`` whose beneficiary fought there before round ``r``."""
+        on_side = rd if side is Side.DEFENDER else ra
+        foes = {ix.ids[i] for i in np.flatnonzero((ra >= 0) & (ra < r))} | set(ev.attackers)
+        out = [
+            k.finding
+            for k in sc.root_links
+            if k.side is side and k.enabled(sc.conditional) and ix.pos.get(k.finding.obligor) == o
+        ]
+        for k in ix.by_obligor.get(o, []):
+            link = ix.links[k]
+            b = ix.beneficiary[k]
+            if (
+                link.side is side
+                and link.enabled(sc.conditional)
+                and 0 < on_side[b] < r
+                and (not link.adversaries or link.adversaries & foes)
+            ):
+                out.append(link.finding)
+        return sorted(out, key=lambda f: (-int(f.strength), f.treaty, f.beneficiary))
+
+    entries = [Entry(ev.target, Side.DEFENDER, 0)] + [Entry(s, Side.AGGRESSOR, 0) for s in ev.attackers]
+    for i in np.argsort(np.maximum(rd, ra), kind="stable"):
+        for side, r in ((Side.DEFENDER, rd[i]), (Side.AGGRESSOR, ra[i])):
+            if r > 0:
+                entries.append(Entry(ix.ids[i], side, int(r), tuple(why(i, side, r))))
+    conflicts = []
+    for i in np.flatnonzero((rc > 0) | (rl > 0)):
+        r = int(max(rc[i], rl[i]))
+        fighting = Side.DEFENDER if rd[i] >= 0 else Side.AGGRESSOR if ra[i] >= 0 else None
+        found = why(i, Side.DEFENDER, r) + why(i, Side.AGGRESSOR, r)
+        conflicts.append(Conflict(ix.ids[i], r, fighting, tuple(found)))
+    conflicts.sort(key=lambda c: (c.round, c.state))
+    return Cascade(ev, sc.conditional, tuple(entries), tuple(conflicts))

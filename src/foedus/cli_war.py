@@ -1,0 +1,142 @@
+"""The ``cascade``, ``simulate`` and ``sweep`` commands: the war that follows an attack."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from . import render_war, scaleout
+from .cascade import cascade as run_cascade
+from .cascade import prepare
+from .engine import make_event
+from .errors import FoedusError
+from .model import Act
+from .reliability import load_overrides, shipped
+from .reliability import simulate as run_simulation
+from .store import active_corpus
+from .sweep import parse_years, sweep_date, sweep_years, write_parquet
+
+app = typer.Typer()
+
+Target = Annotated[str, typer.Option(help="The attacked state: name, ISO3, COW number or abbreviation.")]
+Attackers = Annotated[list[str], typer.Option("--attacker", help="An attacking state (repeat for several).")]
+On = Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default: today).")]
+Place = Annotated[str | None, typer.Option(help="Where the attack lands (see `foedus places`).")]
+ActOpt = Annotated[Act, typer.Option(help="The kind of act.")]
+Conditional = Annotated[bool, typer.Option("--conditional", help="Count conditional findings too.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+Scheduler = Annotated[str | None, typer.Option(help="A dask.distributed scheduler, e.g. tcp://10.0.0.5:8786.")]
+Dask = Annotated[str | None, typer.Option(help="`local`: start a dask cluster on this machine.")]
+
+
+def _cli():
+    from . import cli  # the shared helpers (date parsing, JSON output, console)
+
+    return cli
+
+
+def _local(dask: str | None) -> bool:
+    if dask not in (None, "local"):
+        raise FoedusError(f"bad --dask: {dask!r} (the only value is `local`; use --scheduler for a remote cluster)")
+    return dask == "local"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+@app.command()
+def cascade(
+    target: Target,
+    attacker: Attackers = [],  # noqa: B006
+    on: On = None,
+    place: Place = None,
+    act: ActOpt = Act.ARMED_ATTACK,
+    conditional: Conditional = False,
+    as_json: AsJson = False,
+) -> None:
+    """The war round by round: who enters, on which side, and by which finding.
+
+    Example: foedus cascade --target PRK --attacker KOR --on 2025-03-01
+    """
+    c = run_cascade(target, attacker, _cli()._day(on), place, act, conditional=conditional)
+    if as_json:
+        _cli()._emit(c.as_json())
+    else:
+        _cli().console.print(render_war.cascade(c))
+
+
+@app.command()
+def simulate(
+    target: Annotated[str | None, typer.Option(help="The attacked state.")] = None,
+    attacker: Attackers = [],  # noqa: B006
+    on: On = None,
+    place: Place = None,
+    act: ActOpt = Act.ARMED_ATTACK,
+    conditional: Conditional = False,
+    draws: Annotated[int, typer.Option(help="Number of Monte Carlo draws.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same answer).")] = 0,
+    overrides: Annotated[Path | None, typer.Option(help="YAML: {treaties: {id: p}, states: {name: p}}.")] = None,
+    scheduler: Scheduler = None,
+    dask: Dask = None,
+    as_json: AsJson = False,
+    explain_priors: Annotated[bool, typer.Option("--explain-priors", help="Print the priors and stop.")] = False,
+) -> None:
+    """Monte Carlo of the cascade, each obligation honoured with a probability.
+
+    Example: foedus simulate --target PRK --attacker KOR --on 2025-03-01 --draws 100000 --seed 7
+    """
+    if explain_priors:
+        return _cli().console.print(render_war.priors(shipped()))
+    if target is None:
+        raise FoedusError("--target is required (or use --explain-priors)")
+    sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
+    ov = load_overrides(overrides, active_corpus()) if overrides else None
+    with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
+        task = bar.add_task("draws", total=draws)
+        sim = run_simulation(sc, draws, seed, ov, client, progress=lambda n: bar.advance(task, n))
+    if as_json:
+        _cli()._emit(sim.as_json())
+    else:
+        _cli().console.print(render_war.simulation(sim))
+
+
+@app.command()
+def sweep(
+    on: On = None,
+    years: Annotated[str | None, typer.Option(help="FIRST-LAST: sweep 1 July of every year instead.")] = None,
+    out: Annotated[Path, typer.Option(help="The Parquet file to write.")] = Path("sweep.parquet"),
+    conditional: Conditional = False,
+    scheduler: Scheduler = None,
+    dask: Dask = None,
+) -> None:
+    """The cascade for every ordered attacker–target pair of system members, to Parquet.
+
+    Example: foedus sweep --on 2016-03-01 --out sweep-2016.parquet
+    """
+    with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
+        task = bar.add_task("years" if years else "wars", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if years:
+            rows = sweep_years(parse_years(years), out, conditional=conditional, client=client, progress=tick)
+        else:
+            rows = write_parquet(
+                [sweep_date(_cli()._day(on) or date.today(), conditional=conditional, client=client, progress=tick)],
+                out,
+            )
+    _cli().console.print(f"wrote {rows:,} rows to {out}")

@@ -1,0 +1,227 @@
+"""Sweeps: the cascade for every ordered attacker–target pair of system members, on a date or per year.
+
+A sweep reads the same index and the same round rule as :func:`foedus.cascade.cascade`, for an
+armed attack on the target's home territory, thousands of wars at a time as matrix products. The
+result is a long table, one row per state in each war: ``on, attacker, target, state, side, round``,
+with ``side`` one of ``defender``, ``aggressor`` or ``conflict`` (bound to both sides, stays out).
+It is written to Parquet. With a dask.distributed client, the blocks of pairs (or the years) run
+on the cluster; the table is the same.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow.parquet as pq
+from threadpoolctl import threadpool_limits
+
+from . import states
+from .cascade import NOT, Propagator, Side, advance, compile_index
+from .corpus.loader import Corpus
+from .errors import DataError, FoedusError
+from .store import active_corpus
+
+BLOCK = 4096  # wars per matrix batch and per dask task
+SCHEMA = {
+    "on": pl.Date,
+    "attacker": pl.String,
+    "target": pl.String,
+    "state": pl.String,
+    "side": pl.String,
+    "round": pl.Int16,
+}
+
+
+def members_on(day: date) -> list[str]:
+    """Ids of the COW state-system members on ``day``; an error saying what to run when the list is missing."""
+    spells = states.system()
+    if not spells:
+        raise DataError("the COW state-system list is not installed; run `foedus data fetch cow-states` first")
+    ids = {states.resolve(cown).id for cown, ivs in spells.items() if any(i.contains(day) for i in ivs)}
+    if not ids:
+        raise FoedusError(f"no state was a system member on {day} (the COW list covers 1816-01-01 to 2016-12-31)")
+    return sorted(ids)
+
+
+def pairs(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered (attacker, target) pair of distinct states, as two arrays of positions in ``ids``."""
+    n = len(ids)
+    a, t = np.divmod(np.arange(n * n), n)
+    keep = a != t
+    return a[keep], t[keep]
+
+
+def _block(
+    kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarray, a: np.ndarray, t: np.ndarray, on: date
+) -> pl.DataFrame:
+    """The cascades of one block of pairs (positions among members) as rows of the long table."""
+    n = len(universe)
+    d0 = np.zeros((a.size, n), dtype=bool)
+    a0 = np.zeros_like(d0)
+    rows = np.arange(a.size)
+    d0[rows, member_cols[t]] = True
+    a0[rows, member_cols[a]] = True
+    r = advance(d0, a0, kernel)
+    frames = []
+    for side, rounds in (
+        (Side.DEFENDER.value, r.defender),
+        (Side.AGGRESSOR.value, r.aggressor),
+        ("conflict", r.conflict),
+    ):
+        war, col = np.nonzero(rounds != NOT)
+        frames.append(
+            pl.DataFrame(
+                {"war": war, "state": col, "side": side, "round": rounds[war, col]},
+                schema={"war": pl.Int64, "state": pl.Int64, "side": pl.String, "round": pl.Int16},
+            )
+        )
+    names = pl.Series(universe)
+    long = pl.concat(frames)
+    return long.select(
+        on=pl.lit(on, dtype=pl.Date),
+        attacker=names.gather(member_cols[a][long["war"].to_numpy()]),
+        target=names.gather(member_cols[t][long["war"].to_numpy()]),
+        state=names.gather(long["state"].to_numpy()),
+        side="side",
+        round="round",
+    )
+
+
+def _setup(
+    corpus: Corpus,
+    on: date,
+    conditional: bool,
+    members: list[str],
+) -> tuple[Propagator, tuple[str, ...], np.ndarray, int]:
+    """The kernel over the index's states plus any member the index lacks (with no links)."""
+    index = compile_index(corpus, on)
+    extra = [s for s in members if s not in index.pos]
+    universe = index.ids + tuple(extra)
+    kernel = index.propagator(conditional).padded(len(universe))
+    col = {s: i for i, s in enumerate(universe)}
+    return kernel, universe, np.array([col[s] for s in members]), len(members)
+
+
+def sweep_date(
+    on: date,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+    members: list[str] | None = None,
+) -> pl.DataFrame:
+    """The cascade of every ordered pair of members on ``on``; ``progress(done, total)`` after each block.
+
+    ``members`` defaults to the COW system members on ``on``.
+    """
+    corpus = corpus if corpus is not None else active_corpus()
+    members = members if members is not None else members_on(on)
+    kernel, universe, member_cols, n = _setup(corpus, on, conditional, members)
+    a, t = pairs(list(range(n)))
+    starts = range(0, a.size, BLOCK)
+    if client is None:  # one block per core (numpy releases the GIL); BLAS kept to one thread per block
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            jobs = [
+                pool.submit(_block, kernel, universe, member_cols, a[s : s + BLOCK], t[s : s + BLOCK], on)
+                for s in starts
+            ]
+            parts = []
+            for s, job in zip(starts, jobs, strict=True):
+                parts.append(job.result())
+                if progress:
+                    progress(min(s + BLOCK, a.size), a.size)
+    else:
+        from distributed import as_completed
+
+        k = client.scatter(kernel, broadcast=True)
+        futures = {
+            client.submit(_block, k, universe, member_cols, a[s : s + BLOCK], t[s : s + BLOCK], on): i
+            for i, s in enumerate(starts)
+        }
+        done: dict[int, pl.DataFrame] = {}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            done[i] = fut.result()
+            if progress:
+                progress(sum(min(BLOCK, a.size - starts[j]) for j in done), a.size)
+        parts = [done[i] for i in range(len(starts))]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
+
+
+def _year(corpus: Corpus, year: int, conditional: bool, members: list[str]) -> pl.DataFrame:
+    return sweep_date(date(year, 7, 1), corpus, conditional, members=members)
+
+
+def parse_years(text: str) -> list[int]:
+    """``1816-2016`` or ``1990`` as a list of years."""
+    try:
+        first, _, last = text.partition("-")
+        years = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise FoedusError(f"bad --years: {text!r} (use FIRST-LAST, e.g. 1816-2016)") from None
+    if not years:
+        raise FoedusError(f"bad --years: {text!r} (the first year is after the last)")
+    return years
+
+
+def sweep_years(
+    years: Iterable[int],
+    out: Path,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Sweep each year's 1 July into one Parquet file (a row group per year); returns the row count."""
+    corpus = corpus if corpus is not None else active_corpus()
+    years = list(years)
+    members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
+    results: dict[int, pl.DataFrame] = {}
+    if client is None:
+        for i, y in enumerate(years):
+            results[y] = _year(corpus, y, conditional, members[y])
+            if progress:
+                progress(i + 1, len(years))
+    else:
+        from distributed import as_completed
+
+        c = client.scatter(corpus, broadcast=True)
+        futures = {client.submit(_year, c, y, conditional, members[y]): y for y in years}
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if progress:
+                progress(len(results), len(years))
+    return write_parquet((results[y] for y in years), out)
+
+
+def write_parquet(frames: Iterable[pl.DataFrame], out: Path) -> int:
+    """Write the frames as one Parquet file, atomically (a temporary file renamed when complete)."""
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise FoedusError(f"{out}: the folder {out.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    os.close(fd)
+    rows = 0
+    try:
+        writer = None
+        for f in frames:
+            table = f.to_arrow()
+            writer = writer or pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table)
+            rows += f.height
+        if writer is None:
+            pl.DataFrame(schema=SCHEMA).write_parquet(tmp)
+        else:
+            writer.close()
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return rows

@@ -1,0 +1,91 @@
+"""The cascade, simulate and sweep commands end to end: the installed `foedus` program in a subprocess."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from test_cli import run
+
+KOREA = ("--target", "PRK", "--attacker", "KOR", "--on", "2025-03-01")
+
+
+def test_cascade_shows_each_round_and_the_article_that_brought_each_state_in():
+    out = run("cascade", *KOREA)
+    assert out.returncode == 0, out.stderr
+    assert "rus-prk-2024 art. 4" in out.stdout and "prc-prk-1961 art. II" in out.stdout
+    assert "csto-1992 art. 4" in out.stdout  # round 2: Russia's allies
+
+
+def test_cascade_json():
+    doc = json.loads(run("cascade", *KOREA, "--json").stdout)
+    assert doc["aggressors"] == ["KOR"] and doc["defenders"][:3] == ["PRK", "CHN", "RUS"]
+    rus = next(e for e in doc["entries"] if e["state"] == "RUS")
+    assert (rus["round"], rus["findings"][0]["article"], rus["findings"][0]["status"]) == (1, "4", "obligated")
+    assert doc["conflicts"] == [] and doc["threshold"] == "obligated"
+
+
+def test_simulate_is_reproducible_with_a_seed():
+    one, two, other = (run("simulate", *KOREA, "--draws", "20000", "--seed", s, "--json") for s in ("7", "7", "8"))
+    assert one.returncode == 0, one.stderr
+    assert one.stdout == two.stdout != other.stdout
+    rus = next(r for r in json.loads(one.stdout)["states"] if r["state"] == "RUS")
+    assert 0.2 < rus["defender"] < 0.33
+
+
+def test_simulate_on_a_local_dask_cluster_gives_the_in_process_answer():
+    local = run("simulate", *KOREA, "--draws", "70000", "--seed", "3", "--json")
+    remote = run("simulate", *KOREA, "--draws", "70000", "--seed", "3", "--json", "--dask", "local")
+    assert remote.returncode == 0, remote.stderr
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_explain_priors_prints_the_estimates_and_their_source():
+    out = run("simulate", "--explain-priors")
+    assert out.returncode == 0
+    assert "0.262" in out.stdout and "0.714" in out.stdout and "Berkemeier" in out.stdout
+
+
+def test_simulate_with_an_overrides_file(tmp_path):
+    f = tmp_path / "ov.yaml"
+    f.write_text("states: {Russia: 1.0, China: 0.0}\ntreaties: {csto-1992: 0.0}\n")
+    doc = json.loads(run("simulate", *KOREA, "--draws", "1000", "--overrides", str(f), "--json").stdout)
+    p = {r["state"]: r["defender"] for r in doc["states"]}
+    assert (p["RUS"], p["CHN"], p.get("KAZ", 0.0)) == (1.0, 0.0, 0.0)  # Kazakhstan is bound to Russia by CSTO only
+
+
+def test_sweep_writes_parquet(cow_states, tmp_path):
+    out = tmp_path / "s.parquet"
+    done = run("sweep", "--on", "2025-03-01", "--out", str(out), env={"FOEDUS_DATA_DIR": str(cow_states)})
+    assert done.returncode == 0, done.stderr
+    df = pl.read_parquet(out)
+    wars = df.select("attacker", "target").unique().height
+    n = df.filter(pl.col("round") == 0)["state"].n_unique()
+    assert wars == n * (n - 1) and f"wrote {df.height:,} rows" in done.stdout
+    rus = df.filter(pl.col("attacker") == "KOR", pl.col("target") == "PRK", pl.col("state") == "RUS")
+    assert rus.select("side", "round").row(0) == ("defender", 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", *KOREA, "--dask", "remote"], "bad --dask: 'remote'"),
+        (["simulate", *KOREA, "--draws", "0"], "--draws must be at least 1"),
+        (["simulate", "--on", "2025-03-01"], "--target is required"),
+        (["simulate", *KOREA, "--overrides", "/nonexistent/ov.yaml"], "/nonexistent/ov.yaml: cannot read"),
+        (
+            ["simulate", *KOREA, "--scheduler", "tcp://127.0.0.1:9"],
+            "cannot reach the dask scheduler at tcp://127.0.0.1:9",
+        ),
+        (["sweep", "--years", "1990-80"], "bad --years: '1990-80'"),
+        (["sweep", "--on", "2016-01-01"], "run `foedus data fetch cow-states` first"),
+        (["cascade", "--target", "Atlantis"], "unknown state: 'Atlantis'"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_1(args, message, tmp_path):
+    out = run(*args, env={"FOEDUS_DATA_DIR": str(tmp_path)})
+    assert out.returncode == 1, out.stdout
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("*.parquet"))

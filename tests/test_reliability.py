@@ -1,0 +1,149 @@
+"""Honouring priors from Berkemeier–Fuhrmann (2018) and the Monte Carlo of the cascade."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_cascade import DAY, build, pacts, treaty, war
+
+from foedus import Corpus
+from foedus.cascade import cascade_event, prepare
+from foedus.engine import make_event
+from foedus.errors import FoedusError, UnknownTreatyError
+from foedus.reliability import (
+    BF_FILE,
+    CHUNK,
+    Overrides,
+    estimate,
+    fulfilment_rate,
+    holdout,
+    load_overrides,
+    shipped,
+    simulate,
+)
+
+
+def bf(shared_data):
+    return shared_data / BF_FILE
+
+
+def test_shipped_priors_are_what_the_berkemeier_fuhrmann_file_gives(shared_data):
+    assert estimate(bf(shared_data)) == shipped()
+    assert sum(p.cases for p in shipped().values()) == 139  # the performance cases of 576 alliance-war pairs
+
+
+def test_defence_only_pacts_were_honoured_less_often_than_offence_pacts():
+    pri = shipped()
+    lo, hi = pri["defense"].interval()
+    assert lo < pri["defense"].p < hi < pri["offense"].interval()[0]
+
+
+def test_default_priors_reproduce_the_fulfilment_rate_they_were_estimated_from(shared_data):
+    df = pl.read_csv(bf(shared_data), infer_schema_length=None).filter(pl.col("dnaBF").is_null())
+    observed = df["honorBF"].fill_null(0).mean()
+    classes = [
+        (
+            "offense"
+            if r["offense"]
+            else "defense"
+            if r["defense"]
+            else "neutrality"
+            if r["neutral"]
+            else "nonaggression"
+        )
+        for r in df.iter_rows(named=True)
+    ]
+    rates = fulfilment_rate(classes, shipped(), draws=4000, seed=1)
+    se = math.sqrt(observed * (1 - observed) / len(classes) / rates.size)
+    assert abs(rates.mean() - observed) < 4 * se
+    # each draw is one simulated history: its spread is that of a sum of independent Bernoulli trials
+    ps = [shipped()[c].p for c in classes]
+    assert rates.std() == pytest.approx(math.sqrt(sum(p * (1 - p) for p in ps)) / len(ps), rel=0.05)
+
+
+def test_holdout_fits_and_tests_on_disjoint_wars(shared_data):
+    rows = holdout(bf(shared_data))
+    assert [r["fit_on"] for r in rows] == ["even wars", "odd wars"]
+    assert sum(r["test_cases"] for r in rows) == 139
+    assert all(0 < r["predicted"] < 1 and 0 < r["observed"] < 1 for r in rows)
+
+
+KOREA = make_event("PRK", ["KOR"], date(2025, 3, 1))
+
+
+def test_russia_joins_north_korea_about_as_often_as_defence_pacts_are_honoured():
+    sim = simulate(prepare(KOREA), draws=40_000, seed=7)
+    rows = {r["state"]: r for r in sim.probabilities()}
+    p = shipped()["defense"].p
+    assert abs(rows["RUS"]["defender"] - p) < 4 * math.sqrt(p * (1 - p) / 40_000)
+    assert rows["KOR"]["aggressor"] == rows["PRK"]["defender"] == 1.0
+
+
+def test_same_seed_same_answer_other_seed_other_draws():
+    sc = prepare(KOREA)
+    one, two, other = (simulate(sc, draws=CHUNK + 100, seed=s).as_json() for s in (3, 3, 4))
+    assert one == two and one != other
+
+
+def overrides_for(corpus: Corpus, p: float) -> Overrides:
+    return Overrides({t.id: p for t in corpus}, {})
+
+
+@settings(max_examples=25, deadline=None)
+@given(pacts, war, st.booleans())
+def test_when_every_obligation_is_honoured_the_simulation_is_the_deterministic_cascade(spec, pair, conditional):
+    corpus = Corpus(build(spec))
+    event = make_event(pair[0], [pair[1]], DAY)
+    sc = prepare(event, corpus, conditional)
+    c = cascade_event(event, corpus, conditional)
+    sim = simulate(sc, draws=50, seed=0, overrides=overrides_for(corpus, 1.0))
+    rows = {r["state"]: r for r in sim.probabilities()}
+    joined = {s for s, r in rows.items() if r["defender"] == 1.0} | {
+        s for s, r in rows.items() if r["aggressor"] == 1.0
+    }
+    assert joined == {e.state for e in c.entries}
+    assert {s for s, r in rows.items() if r["conflict"] == 1.0} == {x.state for x in c.conflicts if x.fighting is None}
+    assert all(r["defender"] in (0, 1) and r["aggressor"] in (0, 1) for r in rows.values())
+    never = simulate(sc, draws=50, seed=0, overrides=overrides_for(corpus, 0.0))
+    assert never.size_distribution() == {2: 1.0}
+
+
+def test_overrides_per_treaty_beat_overrides_per_state(tmp_path):
+    corpus = Corpus([treaty("jpn-usa", ("JPN", "USA")), treaty("jpn-gbr", ("JPN", "GBR"))])
+    f = tmp_path / "ov.yaml"
+    f.write_text("treaties: {jpn-usa: 1.0}\nstates: {United States: 0.0, United Kingdom: 0.0}\n")
+    ov = load_overrides(f, corpus)
+    assert ov.states == {"USA": 0.0, "GBR": 0.0}
+    sim = simulate(prepare(make_event("JPN", ["CHN"], DAY), corpus), draws=200, seed=1, overrides=ov)
+    rows = {r["state"]: r for r in sim.probabilities()}
+    assert (rows["USA"]["defender"], rows["GBR"]["defender"]) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("treaties: {nato: 0.5}\n", UnknownTreatyError, "unknown treaty: 'nato'"),
+        ("states: {Atlantis: 0.5}\n", FoedusError, r"ov.yaml: states: unknown state: 'Atlantis'"),
+        ("states: {USA: 1.5}\n", FoedusError, r"ov.yaml: states.USA: 1.5 is not a probability"),
+        ("people: {USA: 0.5}\n", FoedusError, r"ov.yaml: people: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_override_files_say_what_and_where(tmp_path, text, error, message):
+    f = tmp_path / "ov.yaml"
+    f.write_text(text)
+    with pytest.raises(error, match=message):
+        load_overrides(f, Corpus([treaty("jpn-usa", ("JPN", "USA"))]))
+
+
+def test_probabilities_stay_between_zero_and_one_and_sizes_sum_to_one():
+    sim = simulate(prepare(KOREA), draws=1000, seed=2)
+    assert math.isclose(sum(sim.size_distribution().values()), 1.0)
+    assert np.isclose(sim.mean_size(), sum(k * v for k, v in sim.size_distribution().items()))
+    drawn_in = {r["state"] for r in sim.probabilities() if r["defender"] or r["aggressor"]}
+    assert drawn_in == {e.state for e in cascade_event(KOREA).entries}  # 1,000 draws reach every possible entrant

@@ -1,0 +1,105 @@
+"""Sweeps over every ordered pair of system members, their Parquet output, and the dask path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from test_cascade import DEFENCE, OFFENCE, treaty
+
+from foedus import Corpus
+from foedus.cascade import cascade
+from foedus.errors import DataError, FoedusError
+from foedus.model import Kind, Means, Obligation
+from foedus.sweep import members_on, parse_years, sweep_date, sweep_years, write_parquet
+
+DAY = date(2015, 6, 1)
+ALLIANCES = Corpus(
+    [
+        treaty("nato-like", ("USA", "GBR", "FRA", "DEU"), DEFENCE),
+        treaty("usa-jpn", ("USA", "JPN")),
+        treaty("chn-prk", ("CHN", "PRK"), DEFENCE, OFFENCE),
+        treaty("prk-rus", ("PRK", "RUS"), OFFENCE),
+        treaty("rus-arm", ("RUS", "ARM"), Obligation(id="c", kind=Kind.DEFENSE, article="3", means=Means.CONSULT)),
+    ]
+)
+
+
+def rows_of(df: pl.DataFrame, attacker: str, target: str) -> set[tuple[str, str, int]]:
+    part = df.filter(pl.col("attacker") == attacker, pl.col("target") == target)
+    return set(part.select("state", "side", "round").iter_rows())
+
+
+def expected(attacker: str, target: str, conditional: bool) -> set[tuple[str, str, int]]:
+    c = cascade(target, [attacker], DAY, corpus=ALLIANCES, conditional=conditional)
+    return {(e.state, e.side.value, e.round) for e in c.entries} | {
+        (x.state, "conflict", x.round) for x in c.conflicts if x.fighting is None
+    }
+
+
+@pytest.mark.parametrize("conditional", [False, True])
+def test_every_pair_is_swept_and_each_matches_its_own_cascade(cow_states, conditional):
+    df = sweep_date(DAY, ALLIANCES, conditional)
+    n = len(members_on(DAY))
+    assert df.filter(pl.col("round") == 0).height == 2 * n * (n - 1)
+    assert df.select("attacker", "target").unique().height == n * (n - 1)
+    parties = sorted({m.state for t in ALLIANCES for m in t.parties})
+    for a in parties + ["BRA"]:
+        for t in parties + ["BRA"]:
+            if a != t:
+                assert rows_of(df, a, t) == expected(a, t, conditional), (a, t)
+
+
+def test_the_sweep_reaches_the_whole_alliance_and_no_further(cow_states):
+    df = sweep_date(DAY, ALLIANCES)
+    assert rows_of(df, "RUS", "JPN") == {
+        ("JPN", "defender", 0),
+        ("RUS", "aggressor", 0),
+        ("USA", "defender", 1),
+        ("GBR", "defender", 2),
+        ("FRA", "defender", 2),
+        ("DEU", "defender", 2),
+    }
+    assert df.filter(pl.col("state") == "ARM", pl.col("round") > 0).is_empty()  # consultation brings no one in
+
+
+def test_years_write_one_parquet_with_each_years_members(cow_states, tmp_path):
+    out = tmp_path / "years.parquet"
+    rows = sweep_years([1990, 1992], out, ALLIANCES)
+    df = pl.read_parquet(out)
+    assert df.height == rows
+    counts = df.filter(pl.col("round") == 0, pl.col("side") == "defender").group_by("on").len().sort("on")
+    for (day, wars), year in zip(counts.iter_rows(), (1990, 1992), strict=True):
+        n = len(members_on(date(year, 7, 1)))
+        assert day == date(year, 7, 1) and wars == n * (n - 1)
+    assert len(members_on(date(1992, 7, 1))) > len(members_on(date(1990, 7, 1)))  # the Soviet successor states
+
+
+def test_sweep_needs_the_state_list():
+    with pytest.raises(DataError, match="run `foedus data fetch cow-states` first"):
+        sweep_date(DAY, ALLIANCES)
+
+
+def test_parquet_is_written_whole_or_not_at_all(tmp_path):
+    with pytest.raises(FoedusError, match="does not exist"):
+        write_parquet([pl.DataFrame({"x": [1]})], tmp_path / "missing" / "out.parquet")
+
+    def broken():
+        yield pl.DataFrame({"x": [1]})
+        raise FoedusError("stopped half way")
+
+    with pytest.raises(FoedusError, match="half way"):
+        write_parquet(broken(), tmp_path / "out.parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("text", "years"), [("1990-1992", [1990, 1991, 1992]), ("2001", [2001])])
+def test_parse_years(text, years):
+    assert parse_years(text) == years
+
+
+@pytest.mark.parametrize("text", ["1990-80", "nineteen", "1990-91x"])
+def test_bad_years(text):
+    with pytest.raises(FoedusError, match="bad --years"):
+        parse_years(text)
