@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__, places, states, store
+from .cascade import cascade
 from .compare import compare
 from .corpus.loader import Corpus
 from .engine import assess
@@ -55,6 +56,12 @@ class Scenario(BaseModel):
     on: date | None = Field(default=None, description="YYYY-MM-DD (default: today).")
     place: str | None = Field(default=None, max_length=200, description="A named place (see /api/places).")
     act: Act = Act.ARMED_ATTACK
+
+
+class CascadeScenario(Scenario):
+    """An attack whose war is grown round by round to its fixed point."""
+
+    conditional: bool = Field(default=False, description="Let conditional findings bring states in too.")
 
 
 ERRORS = {400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}}
@@ -174,6 +181,13 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
         """Who must help whom if the target is attacked (as `foedus assess --json`)."""
         result = assess(s.target, s.attackers, s.on, s.place, s.act, corpus=active())
         return {**result.as_json(), "meta": _meta(active(), (f.treaty for f in result.findings))}
+
+    @app.post("/api/cascade", tags=["scenarios"], responses=ERRORS)
+    def cascade_scenario(s: CascadeScenario) -> dict:
+        """The war round by round: who enters, on which side, by which finding (as `foedus cascade --json`)."""
+        c = cascade(s.target, s.attackers, s.on, s.place, s.act, corpus=active(), conditional=s.conditional)
+        used = (f.treaty for group in (c.entries, c.conflicts) for x in group for f in x.findings)
+        return {**c.as_json(), "meta": _meta(active(), used)}
 
     @app.get("/api/compare", tags=["treaties"], responses=ERRORS)
     def compare_treaties(

@@ -44,6 +44,19 @@ def test_assess_is_the_cli_document_plus_sources(client):
     assert all(s["citation"] for s in body["meta"]["sources"])
 
 
+@pytest.mark.parametrize("conditional", [False, True])
+def test_cascade_is_the_cli_document_plus_sources(client, conditional):
+    r = client.post("/api/cascade", json={**NK_SCENARIO, "conditional": conditional})
+    assert r.status_code == 200
+    body = r.json()
+    flags = ["--conditional"] if conditional else []
+    assert without_meta(body) == cli_json("cascade", "--target", "North Korea", "--attacker", "South Korea",
+                                          "--on", "2025-03-01", *flags, "--json")
+    assert {e["state"] for e in body["entries"] if e["round"] == 1} >= {"RUS", "CHN"}
+    used = {f["treaty"] for group in ("entries", "conflicts") for x in body[group] for f in x["findings"]}
+    assert {s["treaty"] for s in body["meta"]["sources"]} == used
+
+
 def test_treaty_list_filters_match_the_cli(client):
     assert without_meta(client.get("/api/treaties").json()) == cli_json("treaties", "--json")
     filtered = client.get("/api/treaties", params={"party": "DPRK", "on": "2025-03-01"}).json()
@@ -77,7 +90,7 @@ def test_show_compare_state_and_network_match_the_cli(client):
 
 def test_openapi_documents_every_route(client):
     spec = client.get("/api/openapi.json").json()
-    assert {"/api/assess", "/api/treaties", "/api/treaties/{treaty_id}", "/api/compare", "/api/network",
+    assert {"/api/assess", "/api/cascade", "/api/treaties", "/api/treaties/{treaty_id}", "/api/compare", "/api/network",
             "/api/states/{query}", "/api/places", "/api/strength", "/api/meta"} <= set(spec["paths"])
     for path, ops in spec["paths"].items():
         for op in ops.values():
@@ -86,6 +99,9 @@ def test_openapi_documents_every_route(client):
 
 BAD_REQUESTS = [
     ("unknown state", "POST", "/api/assess", {"json": {"target": "Atlantis"}}, 400, "unknown state: 'Atlantis'"),
+    ("cascade: unknown state", "POST", "/api/cascade", {"json": {"target": "Atlantis"}}, 400, "unknown state"),
+    ("cascade: bad flag", "POST", "/api/cascade", {"json": {"target": "PRK", "conditional": "perhaps"}}, 422,
+     "conditional:"),
     ("unknown attacker", "POST", "/api/assess", {"json": {"target": "PRK", "attackers": ["Swedn"]}}, 400, "Sweden"),
     ("same attacker and target", "POST", "/api/assess", {"json": {"target": "PRK", "attackers": ["DPRK"]}}, 400,
      "both attacker and target"),

@@ -7,17 +7,21 @@ from datetime import date, timedelta
 import httpx
 from playwright.sync_api import expect
 
-from foedus import assess
+from foedus import assess, cascade
 from foedus.corpus.loader import bundled
 from foedus.network import alliance_graph
 
 NK_DAY = "2025-03-01"
 
 
-def obligated_helpers(day: str) -> set[str]:
-    """States bound by a defence obligation to help North Korea if South Korea attacks, per the library."""
-    result = assess("North Korea", ["South Korea"], date.fromisoformat(day))
-    return {f.obligor for f in result.findings if f.status.value == "obligated" and f.kind.value == "defense"}
+def rounds_of_war(day: str) -> dict[int, set[str]]:
+    """Who enters a South Korean attack on North Korea in each round, per the library's cascade."""
+    war = cascade("North Korea", ["South Korea"], date.fromisoformat(day))
+    out: dict[int, set[str]] = {}
+    for e in war.entries:
+        if e.round > 0:
+            out.setdefault(e.round, set()).add(e.state)
+    return out
 
 
 def run_scenario(page, attacker: str, target: str, day: str) -> None:
@@ -31,16 +35,22 @@ def run_scenario(page, attacker: str, target: str, day: str) -> None:
 
 def test_north_korea_scenario_highlights_its_allies_and_opens_the_article(page, server, screenshot):
     run_scenario(page, "South Korea", "North Korea", NK_DAY)
-    chips = page.locator("#rounds .state.obligated")
-    expect(chips.first).to_be_visible()
-    expected = obligated_helpers(NK_DAY)
-    assert {"RUS", "CHN"} <= expected
-    assert {c.get_attribute("data-id") for c in chips.all()} == expected
-    assert {"Russia", "China"} <= set(chips.all_inner_texts())
+    expect(page.locator("#rounds .round").first).to_be_visible()
+    rounds = rounds_of_war(NK_DAY)
+    assert rounds[1] == {"RUS", "CHN"}
+    first = page.locator("#rounds .round[data-round='1'] .state.obligated")
+    assert {c.get_attribute("data-id") for c in first.all()} == rounds[1]
+    assert set(first.all_inner_texts()) == {"Russia", "China"}
+    expect(page.locator("#rounds .round")).to_have_count(len(rounds))
     on_graph = page.locator("#scenario-svg .node.obligated")
-    assert {n.get_attribute("data-id") for n in on_graph.all()} == expected
+    assert {n.get_attribute("data-id") for n in on_graph.all()} == set().union(*rounds.values())
     expect(page.locator("#scenario-svg .node.target")).to_have_attribute("data-id", "PRK")
     expect(page.locator("#scenario-svg .node.attacker")).to_have_attribute("data-id", "KOR")
+    screenshot(page, "-all-rounds")
+    # step back to round 1: only Russia and China stay highlighted
+    page.click("#rounds .round[data-round='1'] button:has-text('Round 1')")
+    expect(on_graph).to_have_count(len(rounds[1]))
+    assert {n.get_attribute("data-id") for n in on_graph.all()} == rounds[1]
     # Russia's Article 4: open it from the findings table
     row = page.locator("#findings tbody tr", has_text="Russia").filter(has_text="defense").first
     row.locator(".article-link").click()

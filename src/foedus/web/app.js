@@ -144,19 +144,13 @@ async function initLegend() {
 
 // ---- scenarios ---------------------------------------------------------------------
 
-const JOINING = new Set(["defense", "offense"]);
-
-// Round 1 from an assessment: each state owing military help under an obligation that binds here,
-// on the side of the state it owes (entries shaped as the cascade's).
-function roundsFromAssessment(doc) {
-  const entries = new Map();
-  for (const f of doc.findings) {
-    if (f.status !== "obligated" || !JOINING.has(f.kind)) continue;
-    const side = f.beneficiary === doc.event.target ? "defender" : "aggressor";
-    if (!entries.has(f.obligor)) entries.set(f.obligor, { state: f.obligor, side, round: 1, findings: [] });
-    entries.get(f.obligor).findings.push(f);
+// The cascade's entries grouped by round (round 0, the belligerents themselves, is the title).
+function roundsOf(war) {
+  const rounds = [];
+  for (let r = 1; r <= war.rounds; r++) {
+    rounds.push({ round: r, entries: war.entries.filter((e) => e.round === r), conflicts: war.conflicts.filter((c) => c.round === r) });
   }
-  return [{ round: 1, entries: [...entries.values()] }];
+  return rounds;
 }
 
 function showArticle(f) {
@@ -166,12 +160,13 @@ function showArticle(f) {
   $("#article-reasons").textContent = `${nameOf(f.obligor)} → ${nameOf(f.beneficiary)}: ${f.status}. ${f.reasons.join("; ")}`;
 }
 
-const NODE_CLASSES = ["target", "attacker", "obligated", "aggressor-ally"];
+const NODE_CLASSES = ["target", "attacker", "obligated", "aggressor-ally", "conflict"];
 
 function highlight(svg, event, rounds, upTo) {
   const cls = new Map([[event.target, "target"], ...event.attackers.map((a) => [a, "attacker"])]);
   for (const r of rounds.filter((x) => x.round <= upTo)) {
     for (const e of r.entries) cls.set(e.state, e.side === "defender" ? "obligated" : "aggressor-ally");
+    for (const c of r.conflicts) if (!cls.has(c.state)) cls.set(c.state, "conflict");
   }
   for (const g of svg.querySelectorAll(".node")) {
     g.classList.remove(...NODE_CLASSES);
@@ -188,16 +183,23 @@ function renderRounds(event, rounds, svg) {
     const button = el("button", { type: "button" }, `Round ${r.round}`);
     button.addEventListener("click", () => highlight(svg, event, rounds, r.round));
     div.append(button, " enter the war: ");
-    if (!r.entries.length) div.append("no one is obligated to help either side");
+    if (!r.entries.length) div.append("no one");
     for (const e of r.entries) {
       const chip = el("button", { type: "button", class: `state ${e.side === "defender" ? "obligated" : "aggressor-ally"}`,
         "data-id": e.state, title: `on the ${e.side} side; click for the article` }, nameOf(e.state));
       chip.addEventListener("click", () => showArticle(e.findings[0]));
       div.appendChild(chip);
     }
+    for (const c of r.conflicts) {
+      const chip = el("button", { type: "button", class: "state conflict", "data-id": c.state,
+        title: "bound to both sides; click for an article" }, `${nameOf(c.state)} (bound to both sides)`);
+      chip.addEventListener("click", () => showArticle(c.findings[0]));
+      div.appendChild(chip);
+    }
     box.appendChild(div);
   }
-  highlight(svg, event, rounds, Math.max(...rounds.map((r) => r.round)));
+  if (!rounds.length) box.appendChild(el("p", {}, "No treaty obliges any state to join either side."));
+  highlight(svg, event, rounds, rounds.length);
 }
 
 function renderFindings(doc) {
@@ -236,10 +238,10 @@ async function runScenario(ev) {
   if (form.get("place")) body.place = form.get("place");
   if (form.get("on")) body.on = form.get("on");
   try {
-    const doc = await api("/api/assess", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    });
+    const post = (path) => api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const [doc, war] = await Promise.all([post("/api/assess"), post("/api/cascade")]);
     const net = await api(`/api/network?on=${doc.event.on}`);
+    for (const e of [...war.entries, ...war.conflicts]) names.set(e.state, e.name);
     for (const n of net.nodes) names.set(n.id, n.name);
     // the attacker and target belong on the drawing even when no treaty binds them on that date
     const parties = [doc.event.target, ...doc.event.attackers];
@@ -255,7 +257,7 @@ async function runScenario(ev) {
     const attackers = doc.event.attackers.map(nameOf).join(", ") || "an unnamed attacker";
     $("#scenario-title").textContent = `${doc.event.act} on ${nameOf(doc.event.target)} by ${attackers}: ${doc.event.place.name}, ${doc.event.on}`;
     $("#article").hidden = true;
-    renderRounds(doc.event, roundsFromAssessment(doc), svg);
+    renderRounds(doc.event, roundsOf(war), svg);
     renderFindings(doc);
     $("#scenario-result").hidden = false;
   } catch (err) {
