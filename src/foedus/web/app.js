@@ -42,6 +42,13 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 // ---- the network graph -------------------------------------------------------------
 
+// Node radius grows with the square root of its degree. Every node carries its ISO3 code (the layout
+// keeps centres far enough apart for three letters); full names sit in a layer on top, shown for
+// selected, highlighted and hovered states, and for all once zoomed in, unless they would overlap.
+function radius(degree, maxDegree) {
+  return 0.016 + 0.018 * Math.sqrt(degree / Math.max(maxDegree, 1));
+}
+
 function drawNetwork(svg, net, onSelect) {
   svg.replaceChildren();
   for (const n of net.nodes) names.set(n.id, n.name);
@@ -58,20 +65,114 @@ function drawNetwork(svg, net, onSelect) {
     line.appendChild(title);
     edges.appendChild(line);
   }
-  const nodes = svgEl("g", { class: "nodes" });
-  for (const n of net.nodes) {
+  const nodes = svgEl("g", { class: "nodes" }), labels = svgEl("g", { class: "labels" });
+  const maxDegree = Math.max(0, ...net.nodes.map((n) => n.degree));
+  for (const n of [...net.nodes].sort((a, b) => b.degree - a.degree)) {
     const g = svgEl("g", { class: "node", "data-id": n.id, tabindex: "0", transform: `translate(${n.x} ${n.y})` });
-    g.appendChild(svgEl("circle", { r: 0.011 + 0.0015 * Math.min(n.degree, 10) }));
-    const label = svgEl("text", { y: -0.03 });
-    label.textContent = n.name;
-    g.appendChild(label);
+    const r = radius(n.degree, maxDegree);
+    const title = svgEl("title");
+    title.textContent = `${n.name} (${n.id}): bound with ${n.degree} state${n.degree === 1 ? "" : "s"}`;
+    const code = svgEl("text", { class: "code", dy: "0.35em" });
+    code.textContent = n.id;
+    g.append(title, svgEl("circle", { r }), code);
+    const name = svgEl("text", { class: "name", "data-id": n.id, x: n.x, y: n.y - r - 0.006 });
+    name.textContent = n.name;
+    labels.appendChild(name);
+    g.addEventListener("pointerenter", () => name.classList.add("hover"));
+    g.addEventListener("pointerleave", () => name.classList.remove("hover"));
     if (onSelect) {
       g.addEventListener("click", () => onSelect(n, net));
       g.addEventListener("keydown", (ev) => { if (ev.key === "Enter") onSelect(n, net); });
     }
     nodes.appendChild(g);
   }
-  svg.append(edges, nodes);
+  svg.append(edges, nodes, labels);
+  const xs = net.nodes.map((n) => n.x), ys = net.nodes.map((n) => n.y), pad = 0.09;
+  svg.fit = xs.length
+    ? { x: Math.min(...xs) - pad, y: Math.min(...ys) - pad, w: Math.max(...xs) - Math.min(...xs) + 2 * pad, h: Math.max(...ys) - Math.min(...ys) + 2 * pad }
+    : { x: -1.15, y: -1.15, w: 2.3, h: 2.3 };
+  setView(svg, svg.zoomed ? viewOf(svg) : svg.fit);
+}
+
+// Show the wanted full-name labels, most important first, skipping any that would overlap one shown.
+function placeNames(svg) {
+  const node = new Map([...svg.querySelectorAll(".node")].map((g) => [g.dataset.id, g]));
+  const rank = (t) => {
+    const g = node.get(t.dataset.id);
+    if (g.classList.contains("selected") || g.classList.contains("target") || g.classList.contains("attacker")) return 0;
+    return NODE_CLASSES.some((c) => g.classList.contains(c)) ? 1 : svg.classList.contains("zoomed") ? 2 : 3;
+  };
+  const shown = [];
+  for (const t of [...svg.querySelectorAll(".labels text")].map((x) => [rank(x), x]).sort((a, b) => a[0] - b[0])) {
+    const [r, text] = t;
+    text.classList.remove("shown");
+    if (r === 3) continue;
+    const box = text.getBoundingClientRect();
+    const free = !shown.some((b) => box.left < b.right && b.left < box.right && box.top < b.bottom && b.top < box.bottom);
+    if (free) { shown.push(box); text.classList.add("shown"); }
+  }
+}
+
+// ---- zoom and pan: the wheel zooms about the pointer, a drag pans, "fit" shows everything ----
+
+const ZOOM_LIMITS = [1, 25]; // relative to the fitted view, which shows everything
+
+function setView(svg, v) {
+  svg.setAttribute("viewBox", `${v.x} ${v.y} ${v.w} ${v.h}`);
+  const zoom = svg.fit ? Math.max(svg.fit.w / v.w, svg.fit.h / v.h) : 1;
+  svg.style.setProperty("--zoom", zoom);
+  svg.classList.toggle("zoomed", zoom >= 2);
+  placeNames(svg);
+}
+
+function viewOf(svg) {
+  const [x, y, w, h] = svg.getAttribute("viewBox").split(/[\s,]+/).map(Number);
+  return { x, y, w, h };
+}
+
+function toUser(svg, clientX, clientY) {
+  return new DOMPoint(clientX, clientY).matrixTransform(svg.getScreenCTM().inverse());
+}
+
+function zoomAbout(svg, factor, at) {
+  const v = viewOf(svg), fit = svg.fit || v;
+  const zoom = Math.min(Math.max(fit.w / (v.w * factor), ZOOM_LIMITS[0]), ZOOM_LIMITS[1]);
+  const f = fit.w / zoom / v.w; // the factor clamped to the limits
+  svg.zoomed = true;
+  setView(svg, { x: at.x - (at.x - v.x) * f, y: at.y - (at.y - v.y) * f, w: v.w * f, h: v.h * f });
+}
+
+function enableZoom(svg) {
+  svg.addEventListener("wheel", (ev) => {
+    ev.preventDefault();
+    zoomAbout(svg, Math.exp(Math.max(-1, Math.min(1, ev.deltaY * 0.002))), toUser(svg, ev.clientX, ev.clientY));
+  }, { passive: false });
+  let drag = null, dragged = false;
+  svg.addEventListener("pointerdown", (ev) => {
+    if (ev.button !== 0) return;
+    drag = { x: ev.clientX, y: ev.clientY, view: viewOf(svg), scale: svg.getScreenCTM().a, id: ev.pointerId };
+    dragged = false;
+  });
+  svg.addEventListener("pointermove", (ev) => {
+    if (!drag) return;
+    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+    if (!dragged && Math.hypot(dx, dy) < 4) return;
+    if (!dragged) svg.setPointerCapture(drag.id);
+    dragged = true;
+    svg.zoomed = true;
+    svg.classList.add("panning");
+    setView(svg, { ...drag.view, x: drag.view.x - dx / drag.scale, y: drag.view.y - dy / drag.scale });
+  });
+  const end = () => { drag = null; svg.classList.remove("panning"); };
+  svg.addEventListener("pointerup", end);
+  svg.addEventListener("pointercancel", end);
+  // a drag that ends on a node is a pan, not a click on that node
+  svg.addEventListener("click", (ev) => { if (dragged) { ev.stopPropagation(); dragged = false; } }, true);
+  const box = svg.closest(".graph-box");
+  const centre = () => { const v = viewOf(svg); return { x: v.x + v.w / 2, y: v.y + v.h / 2 }; };
+  box.querySelector("button.zoom-in").addEventListener("click", () => zoomAbout(svg, 1 / 1.5, centre()));
+  box.querySelector("button.zoom-out").addEventListener("click", () => zoomAbout(svg, 1.5, centre()));
+  box.querySelector("button.fit").addEventListener("click", () => { svg.zoomed = false; setView(svg, svg.fit); });
 }
 
 function selectNode(node, net) {
@@ -86,6 +187,7 @@ function selectNode(node, net) {
   }
   if (!list.children.length) list.appendChild(el("li", {}, "owes nothing to anyone on this date"));
   for (const g of document.querySelectorAll("#net-svg .node")) g.classList.toggle("selected", g.dataset.id === node.id);
+  placeNames($("#net-svg"));
 }
 
 let networkRequest = 0; // answers can arrive out of order: only the latest request is drawn
@@ -173,6 +275,7 @@ function highlight(svg, event, rounds, upTo) {
     if (cls.has(g.dataset.id)) g.classList.add(cls.get(g.dataset.id));
   }
   for (const div of document.querySelectorAll("#rounds .round")) div.classList.toggle("shown", Number(div.dataset.round) <= upTo);
+  placeNames(svg);
 }
 
 function renderRounds(event, rounds, svg) {
@@ -253,6 +356,7 @@ async function runScenario(ev) {
     if (mine !== scenarioRequest) return;
     showError("");
     const svg = $("#scenario-svg");
+    svg.zoomed = false; // a new scenario starts from the whole network
     drawNetwork(svg, net, null);
     const attackers = doc.event.attackers.map(nameOf).join(", ") || "an unnamed attacker";
     $("#scenario-title").textContent = `${doc.event.act} on ${nameOf(doc.event.target)} by ${attackers}: ${doc.event.place.name}, ${doc.event.on}`;
@@ -260,6 +364,7 @@ async function runScenario(ev) {
     renderRounds(doc.event, roundsOf(war), svg);
     renderFindings(doc);
     $("#scenario-result").hidden = false;
+    placeNames(svg); // label sizes are known only once the drawing is on screen
   } catch (err) {
     if (mine !== scenarioRequest) return;
     showError(err.message);
@@ -340,11 +445,13 @@ async function initCompare() {
 function showView(name) {
   for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== `view-${name}`;
   for (const b of document.querySelectorAll("nav button")) b.classList.toggle("active", b.dataset.view === name);
+  for (const svg of document.querySelectorAll(`#view-${name} svg.graph`)) placeNames(svg);
   showError("");
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => showView(b.dataset.view));
+  for (const svg of document.querySelectorAll("svg.graph")) enableZoom(svg);
   initLegend();
   initNetwork();
   initScenario();
