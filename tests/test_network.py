@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
+import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foedus.corpus.loader import Corpus, bundled
 from foedus.model import Strength
-from foedus.network import alliance_graph, network, year_range
+from foedus.network import MIN_GAP, alliance_graph, network, year_range
 
 
 def test_russia_north_korea_tie_hardens_on_entry_into_force_of_2024_treaty():
@@ -68,3 +70,35 @@ def test_layout_is_deterministic_and_in_the_unit_square(day):
         assert -1.0 <= n["x"] <= 1.0 and -1.0 <= n["y"] <= 1.0
     ids = {n["id"] for n in first["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids and e["source"] < e["target"] for e in first["edges"])
+
+
+def _closest_pair(doc: dict) -> float:
+    pts = [(n["x"], n["y"]) for n in doc["nodes"]]
+    return min(math.dist(p, q) for i, p in enumerate(pts) for q in pts[i + 1:])
+
+
+def test_no_two_states_crowd_each_other_in_the_2025_network():
+    doc = network(date(2025, 3, 1)).as_json()
+    assert len(doc["nodes"]) > 80  # NATO, Rio, the Arab League, the EU, CSTO, ECOWAS...
+    assert _closest_pair(doc) >= MIN_GAP
+
+
+def test_big_bloc_gets_the_most_room():
+    doc = network(date(2025, 3, 1)).as_json()
+    pos = {n["id"]: (n["x"], n["y"]) for n in doc["nodes"]}
+    comps = sorted(nx.connected_components(alliance_graph(date(2025, 3, 1))), key=len, reverse=True)
+
+    def extent(comp: set[str]) -> float:
+        xs, ys = [pos[n][0] for n in comp], [pos[n][1] for n in comp]
+        return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+    assert extent(comps[0]) > max(extent(c) for c in comps[1:])
+    assert extent(comps[0]) > 1.0  # over a quarter of the [-1, 1]² square
+
+
+@settings(max_examples=15, deadline=None)
+@given(days)
+def test_states_keep_a_minimum_gap_on_any_date(day):
+    doc = network(day).as_json()
+    if len(doc["nodes"]) > 1:
+        assert _closest_pair(doc) >= min(MIN_GAP, 1.6 / len(doc["nodes"]) ** 0.5)

@@ -122,3 +122,61 @@ def test_compare_view_shows_two_treaties_side_by_side_with_a_diff(page, server, 
     assert block.locator("ins").all_inner_texts() == added
     assert removed and added
     screenshot(page)
+
+
+def _view(page) -> list[float]:
+    return [float(v) for v in page.locator("#net-svg").get_attribute("viewBox").split()]
+
+
+def test_wheel_zooms_drag_pans_and_fit_restores_the_network(page, screenshot):
+    page.goto("/")
+    page.fill("#net-date", NK_DAY)
+    page.dispatch_event("#net-date", "change")
+    expect(page.locator("#net-summary")).to_contain_text(NK_DAY)
+    russia = page.locator("#net-svg .node[data-id=RUS]")
+    expect(russia.locator("text.code")).to_have_text("RUS")
+    expect(russia.locator("title")).to_contain_text("Russia")
+    fitted = _view(page)
+    # zoom in around Russia with the wheel: the view narrows and the point under the pointer stays put
+    box = russia.locator("circle").bounding_box()
+    cx, cy = round(box["x"] + box["width"] / 2), round(box["y"] + box["height"] / 2)
+    page.mouse.move(cx, cy)
+    for _ in range(4):
+        page.mouse.wheel(0, -300)
+    expect(page.locator("#net-svg")).to_have_class("graph zoomed")
+    zoomed = _view(page)
+    assert zoomed[2] < fitted[2] / 2
+    after = russia.locator("circle").bounding_box()
+    k = after["width"] / box["width"]
+    assert k > 2
+    for axis, size, at in (("x", "width", cx), ("y", "height", cy)):
+        before_offset = box[axis] + box[size] / 2 - at
+        assert abs(after[axis] + after[size] / 2 - at - k * before_offset) < 2
+    # zoomed in, Russia's neighbours are named and none of the shown names overlap
+    expect(page.locator("#net-svg .labels text.shown[data-id=BLR]")).to_be_visible()
+    shown = [t.bounding_box() for t in page.locator("#net-svg .labels text.shown").all()]
+    assert len(shown) > 3
+    for i, a in enumerate(shown):
+        for b in shown[i + 1:]:
+            assert (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    screenshot(page, "-zoomed")
+    # a drag pans the view without selecting anything; a click still selects Russia
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 120, cy - 40, steps=5)
+    page.mouse.up()
+    panned = _view(page)
+    assert panned[0] > zoomed[0] and panned[2] == zoomed[2]
+    expect(page.locator("#net-detail-title")).to_have_text("Select a state")
+    russia.click()
+    expect(page.locator("#net-detail-title")).to_have_text("Russia (RUS)")
+    expect(page.locator("#net-svg .labels text.shown[data-id=RUS]")).to_have_text("Russia")
+    # fit shows the whole network again, and it stays fitted as the date changes
+    page.click("#view-network button.fit")
+    assert _view(page) == fitted
+    for n in page.locator("#net-svg .node circle").all():
+        b, frame = n.bounding_box(), page.locator("#net-svg").bounding_box()
+        assert frame["x"] <= b["x"] and b["x"] + b["width"] <= frame["x"] + frame["width"]
+        assert frame["y"] <= b["y"] and b["y"] + b["height"] <= frame["y"] + frame["height"]
+    screenshot(page)

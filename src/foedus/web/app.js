@@ -134,10 +134,18 @@ function toUser(svg, clientX, clientY) {
   return new DOMPoint(clientX, clientY).matrixTransform(svg.getScreenCTM().inverse());
 }
 
+// The part of the drawing on screen: the viewBox widened to the element's shape, so that zooming
+// keeps the point under the pointer in place.
+function visibleView(svg) {
+  const r = svg.getBoundingClientRect(), left = r.left + svg.clientLeft, top = r.top + svg.clientTop; // inside the border
+  const a = toUser(svg, left, top), b = toUser(svg, left + svg.clientWidth, top + svg.clientHeight);
+  return { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y };
+}
+
 function zoomAbout(svg, factor, at) {
-  const v = viewOf(svg), fit = svg.fit || v;
-  const zoom = Math.min(Math.max(fit.w / (v.w * factor), ZOOM_LIMITS[0]), ZOOM_LIMITS[1]);
-  const f = fit.w / zoom / v.w; // the factor clamped to the limits
+  const v = visibleView(svg), fit = svg.fit || v;
+  const zoom = Math.max(fit.w / v.w, fit.h / v.h);
+  const f = zoom / Math.min(Math.max(zoom / factor, ZOOM_LIMITS[0]), ZOOM_LIMITS[1]); // clamped to the limits
   svg.zoomed = true;
   setView(svg, { x: at.x - (at.x - v.x) * f, y: at.y - (at.y - v.y) * f, w: v.w * f, h: v.h * f });
 }
@@ -169,7 +177,7 @@ function enableZoom(svg) {
   // a drag that ends on a node is a pan, not a click on that node
   svg.addEventListener("click", (ev) => { if (dragged) { ev.stopPropagation(); dragged = false; } }, true);
   const box = svg.closest(".graph-box");
-  const centre = () => { const v = viewOf(svg); return { x: v.x + v.w / 2, y: v.y + v.h / 2 }; };
+  const centre = () => { const v = visibleView(svg); return { x: v.x + v.w / 2, y: v.y + v.h / 2 }; };
   box.querySelector("button.zoom-in").addEventListener("click", () => zoomAbout(svg, 1 / 1.5, centre()));
   box.querySelector("button.zoom-out").addEventListener("click", () => zoomAbout(svg, 1.5, centre()));
   box.querySelector("button.fit").addEventListener("click", () => { svg.zoomed = false; setView(svg, svg.fit); });
