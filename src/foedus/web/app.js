@@ -87,11 +87,23 @@ function drawNetwork(svg, net, onSelect) {
     nodes.appendChild(g);
   }
   svg.append(edges, nodes, labels);
-  const xs = net.nodes.map((n) => n.x), ys = net.nodes.map((n) => n.y), pad = 0.09;
-  svg.fit = xs.length
-    ? { x: Math.min(...xs) - pad, y: Math.min(...ys) - pad, w: Math.max(...xs) - Math.min(...xs) + 2 * pad, h: Math.max(...ys) - Math.min(...ys) + 2 * pad }
-    : { x: -1.15, y: -1.15, w: 2.3, h: 2.3 };
+  svg.fit = fitView(net.nodes);
   setView(svg, svg.zoomed ? viewOf(svg) : svg.fit);
+}
+
+// The box around every node, with a margin, never smaller than MIN_SPAN (a two-state network would
+// otherwise fill the frame).
+const MIN_SPAN = 1.2;
+
+function fitView(nodes) {
+  if (!nodes.length) return { x: -1.15, y: -1.15, w: 2.3, h: 2.3 };
+  const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
+  const span = (lo, hi) => {
+    const w = Math.max(hi - lo + 0.18, MIN_SPAN);
+    return [(lo + hi - w) / 2, w];
+  };
+  const [x, w] = span(Math.min(...xs), Math.max(...xs)), [y, h] = span(Math.min(...ys), Math.max(...ys));
+  return { x, y, w, h };
 }
 
 // Show the wanted full-name labels, most important first, skipping any that would overlap one shown.
