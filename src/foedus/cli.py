@@ -87,11 +87,12 @@ def treaties(
     Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
     pid = states.state_id(party) if party else None
-    items = active_corpus().select(party=pid, on=_day(on), kind=kind, source=source.value if source else None)
+    day = _day(on)
+    items = active_corpus().select(party=pid, on=day, kind=kind, source=source.value if source else None)
     if as_json:
         _emit({"treaties": [t.summary() for t in items]})
     else:
-        console.print(render.treaties(items))
+        console.print(render.treaties(items, day))
 
 
 @app.command()
