@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from foedus.corpus.loader import Corpus, bundled
 from foedus.model import Strength
-from foedus.network import MIN_GAP, alliance_graph, network, year_range
+from foedus.network import MIN_GAP, alliance_graph, min_gap, network, year_range
 
 
 def test_russia_north_korea_tie_hardens_on_entry_into_force_of_2024_treaty():
@@ -101,4 +101,4 @@ def test_big_bloc_gets_the_most_room():
 def test_states_keep_a_minimum_gap_on_any_date(day):
     doc = network(day).as_json()
     if len(doc["nodes"]) > 1:
-        assert _closest_pair(doc) >= min(MIN_GAP, 1.6 / len(doc["nodes"]) ** 0.5)
+        assert _closest_pair(doc) >= min_gap(len(doc["nodes"]))

@@ -115,6 +115,12 @@ def _spread(points: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
     return p
 
 
+def min_gap(count: int) -> float:
+    """The least distance the layout keeps between two of ``count`` states: MIN_GAP, or less when
+    there are so many that a square grid of them at that gap would crowd the [-1, 1]² square."""
+    return min(MIN_GAP, 1.6 / max(count, 1) ** 0.5)
+
+
 def _pack(sides: list[float]) -> tuple[list[tuple[float, float]], float, float]:
     """Centres for squares of these sides (largest first) stacked in columns about ASPECT times as
     wide as tall, with the total width and height."""
@@ -132,7 +138,7 @@ def _pack(sides: list[float]) -> tuple[list[tuple[float, float]], float, float]:
 def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """Positions in [-1, 1]²: each connected component laid out on its own and packed in columns,
     larger components first, each given room in proportion to the square root of its size; then
-    pushed apart so that no two states are closer than MIN_GAP (when the square has room)."""
+    pushed apart so that no two states are closer than ``min_gap``."""
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
     if not comps:
         return {}
@@ -145,8 +151,7 @@ def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
         for n, (px, py) in _component_layout(g.subgraph(comp)).items():
             ids.append(n)
             points.append((scale * (cx - width / 2 + px * side * 0.46), scale * (cy - height / 2 + py * side * 0.46)))
-    gap = min(MIN_GAP, 1.6 / len(ids) ** 0.5)  # a square packing of the nodes at this gap fits easily
-    spread = _spread(np.array(points), gap * 1.001)  # a margin for rounding to 4 places
+    spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
     return {n: (round(float(px), 4), round(float(py), 4)) for n, (px, py) in zip(ids, spread, strict=True)}
 
 
