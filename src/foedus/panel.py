@@ -73,7 +73,7 @@ class Panel:
 
     def to_pandas(self) -> pd.DataFrame:
         """The panel as a pandas DataFrame (integer columns with missing values become float, with ``NaN``)."""
-        return self.frame.to_pandas()
+        return pd.DataFrame({name: column.to_numpy() for name, column in self.frame.to_dict().items()})
 
     def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
         """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
@@ -191,25 +191,31 @@ def create_dyad_years(
     membership spells share a day in exactly the years from the first to the last year of their
     intersection, so the panel is built from pairs of spells, not pairs of state-years.
     """
-    years = first, last = _check_years(years)
+    years = _check_years(years)
     spells = _spells(states_file)
+    ccode = spells["ccode"].to_numpy()
+    first, last = spells["first"].to_numpy(), spells["last"].to_numpy()
+    first_year, last_year = (d.astype("datetime64[Y]").astype(np.int32) + 1970 for d in (first, last))
+    # every pair of spells, by broadcasting: do they share a day, and in which years of the panel
+    c1, c2 = np.broadcast_arrays(ccode[:, None], ccode[None, :])
+    pair = c1 < c2 if not directed else c1 != c2
+    lo = np.maximum(np.maximum.outer(first_year, first_year), years[0])
+    hi = np.minimum(np.minimum.outer(last_year, last_year), years[1])
+    keep = pair & (np.maximum.outer(first, first) <= np.minimum.outer(last, last)) & (lo <= hi)
+    c1, c2, lo, hi = c1[keep], c2[keep], lo[keep], hi[keep]
+    order = np.lexsort((lo, c2, c1))
+    c1, c2, lo, counts = c1[order], c2[order], lo[order], (hi - lo + 1)[order]
+    # row -> its spell pair, and the year as the pair's first year plus the row's place in its run
+    starts = np.cumsum(counts) - counts
+    which = np.zeros(counts.sum(), dtype=np.intp)
+    which[starts[1:]] = 1
+    which = np.cumsum(which)
+    year = (lo - starts)[which] + np.arange(which.size)
+    frame = pl.DataFrame({"ccode1": c1[which], "ccode2": c2[which], "year": year},
+                         schema={"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32})
     # a state that left and rejoined within one year would pair twice with the same state that year
-    rejoined = spells.select(
-        (pl.col("first").dt.year() == pl.col("last").dt.year().shift(1)).over("ccode").fill_null(False).any()
-    ).item()
-    pair = pl.col("ccode1") < pl.col("ccode2") if not directed else pl.col("ccode1") != pl.col("ccode2")
-    lo, hi = pl.max_horizontal("first1", "first2"), pl.min_horizontal("last1", "last2")
-    dyads = (
-        spells.lazy().rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
-        .join(spells.lazy().rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), how="cross")
-        .filter(pair & (lo <= hi))
-        .select("ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), first), hi=pl.min_horizontal(hi.dt.year(), last))
-        .filter(pl.col("lo") <= pl.col("hi"))
-        .sort("ccode1", "ccode2", "lo")
-        .select("ccode1", "ccode2", year=pl.int_ranges("lo", pl.col("hi") + 1, dtype=pl.Int32))
-        .explode("year")
-    )
-    frame = (dyads.unique(maintain_order=True) if rejoined else dyads).collect()
+    rejoined = (np.diff(ccode) == 0) & (first_year[1:] == last_year[:-1])
+    frame = frame.unique(maintain_order=True) if rejoined.any() else frame
     return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
 
 
@@ -219,16 +225,26 @@ def _dyad_key() -> pl.Expr:
 
 
 def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
-    """Left-join per-dyad-year ``values`` onto ``frame``, keeping the frame's rows and order.
+    """Left-join per-dyad-year ``values`` (one row per dyad-year) onto ``frame``, keeping its rows and order.
 
-    Both sides are keyed by :func:`_dyad_key`; when the frame is in key order (as created) the
-    join is told so and runs as a merge.
+    Both sides are keyed by :func:`_dyad_key`; each frame row finds its values by binary search
+    in the sorted keys of ``values``, and the value columns are gathered (missing where none).
     """
     right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
-    left = frame.drop(right.columns, strict=False).with_columns(_key=_dyad_key())
-    if left["_key"].is_sorted():
-        left, right = left.with_columns(pl.col("_key").set_sorted()), right.with_columns(pl.col("_key").set_sorted())
-    return left.join(right, on="_key", how="left", maintain_order="left").drop("_key")
+    keys, wanted = right["_key"].to_numpy(), frame.select(_dyad_key()).to_series().to_numpy()
+    rows = np.full(len(wanted), -1, dtype=np.int64)
+    if (np.diff(wanted) > 0).all():  # as created: search the few value keys among the many frame keys
+        at = np.searchsorted(wanted, keys)
+        hit = at < len(wanted)
+        hit[hit] = wanted[at[hit]] == keys[hit]
+        rows[at[hit]] = np.flatnonzero(hit)
+    elif len(keys):
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        hit = keys[at] == wanted
+        rows[hit] = at[hit]
+    rows = pl.Series(rows).set(pl.Series(rows < 0), None)
+    gathered = right.drop("_key").select(pl.all().gather(rows))
+    return frame.drop(gathered.columns, strict=False).hstack(gathered)
 
 
 def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
