@@ -232,7 +232,7 @@ def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     """
     right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
     keys, wanted = right["_key"].to_numpy(), frame.select(_dyad_key()).to_series().to_numpy()
-    rows = np.full(len(wanted), -1, dtype=np.int64)
+    rows = np.full(len(wanted), len(keys), dtype=np.uint32)  # past the end: the row of nulls appended below
     if (np.diff(wanted) > 0).all():  # as created: search the few value keys among the many frame keys
         at = np.searchsorted(wanted, keys)
         hit = at < len(wanted)
@@ -242,8 +242,8 @@ def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
         at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         hit = keys[at] == wanted
         rows[hit] = at[hit]
-    rows = pl.Series(rows).set(pl.Series(rows < 0), None)
-    gathered = right.drop("_key").select(pl.all().gather(rows))
+    values = right.drop("_key")
+    gathered = pl.concat([values, values.clear(1)], rechunk=True).select(pl.all().gather(rows))
     return frame.drop(gathered.columns, strict=False).hstack(gathered)
 
 
