@@ -73,7 +73,7 @@ class Panel:
 
     def to_pandas(self) -> pd.DataFrame:
         """The panel as a pandas DataFrame (integer columns with missing values become float, with ``NaN``)."""
-        return pd.DataFrame({name: column.to_numpy() for name, column in self.frame.to_dict().items()})
+        return pd.DataFrame({name: _numpy(column) for name, column in self.frame.to_dict().items()})
 
     def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
         """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
@@ -108,6 +108,13 @@ class Panel:
         finally:
             Path(tmp).unlink(missing_ok=True)
         return path
+
+
+def _numpy(column: pl.Series) -> np.ndarray:
+    """A column as numpy, as polars' ``to_pandas`` gives it: integers with missing values as float64."""
+    if column.dtype.is_integer() and column.has_nulls():
+        column = column.cast(pl.Float64)
+    return column.to_numpy()
 
 
 def panel_sources(path: Path) -> tuple[str, ...]:
