@@ -24,7 +24,7 @@ import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 
-from . import similarity, states
+from . import parsed_cache, similarity, states
 from .datasets import atop, registry
 from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .errors import DataError, FoedusError
@@ -49,6 +49,7 @@ ATOP_RELEASES = {
     # derived from the member-level file by foedus.datasets.atop_dyads
     "4.01": AtopRelease("atop4_01_member_level.csv", (1815, 2016), ("atop", "atop-codebook-4.01")),
 }
+DYAD_KEY = ("ccode1", "ccode2", "year")
 OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
 STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
@@ -260,24 +261,40 @@ def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFr
     ``ccode1, ccode2, year``, the five ``atop_*`` obligations (what ``ccode1`` owes ``ccode2``) and
     ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
     ``atopally``), even where the row's own direction carries no obligation. Release 5.1 reads
-    ATOP's dyad-year file; 4.01 derives the flags from the member-level file.
+    ATOP's dyad-year file; 4.01 derives the flags from the member-level file. Either is parsed
+    once per file content and then read back from its parsed copy (:mod:`foedus.parsed_cache`).
     """
     release = _release(version)
     path = _require(path, registry.get("atop").path(release.file), "atop")
-    key = ("ccode1", "ccode2", "year")
-    if version == "4.01":
-        flags = directed_dyad_years(atop.read(path).frame, through=release.coverage[1])
-        frame = flags.select(pl.col(key).cast(pl.Int32), *(pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS))
-    else:
-        schema = dict.fromkeys(key, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
-        try:
-            frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
-        except (pl.exceptions.PolarsError, ValueError) as exc:
-            raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    parse = _derive_atop_flags if version == "4.01" else _parse_atop_flags
+    frame = parsed_cache.parsed(path, f"atop-{version}-flags", parse)
+    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
+
+
+def _derive_atop_flags(path: Path) -> pl.DataFrame:
+    """ATOP 4.01's directed dyad-year obligations, derived from its member-level file."""
+    flags = directed_dyad_years(atop.read(path).frame, through=ATOP_RELEASES["4.01"].coverage[1])
+    obligations = (pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS)
+    frame = flags.select(pl.col(DYAD_KEY).cast(pl.Int32), *obligations)
+    return _unique_dyads(frame, path)
+
+
+def _parse_atop_flags(path: Path) -> pl.DataFrame:
+    """The key and obligation columns of ATOP's directed dyad-year file."""
+    schema = dict.fromkeys(DYAD_KEY, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
+    try:
+        frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    return _unique_dyads(frame, path)
+
+
+def _unique_dyads(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """``frame``, refused when a directed dyad-year appears twice."""
     keys = np.sort(frame.select(_dyad_key()).to_series().to_numpy())
     if (np.diff(keys) == 0).any():
         raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
-    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
+    return frame
 
 
 def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
