@@ -235,24 +235,25 @@ def _dyad_key() -> pl.Expr:
 def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     """Left-join per-dyad-year ``values`` (one row per dyad-year) onto ``frame``, keeping its rows and order.
 
-    Both sides are keyed by :func:`_dyad_key`; each frame row finds its values by binary search
-    in the sorted keys of ``values``, and the value columns are gathered (missing where none).
+    Both sides are keyed by :func:`_dyad_key` and matched by binary search; the matched values are
+    scattered into columns that are missing elsewhere.
     """
     right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
     keys, wanted = right["_key"].to_numpy(), frame.select(_dyad_key()).to_series().to_numpy()
-    rows = np.full(len(wanted), len(keys), dtype=np.uint32)  # past the end: the row of nulls appended below
     if (np.diff(wanted) > 0).all():  # as created: search the few value keys among the many frame keys
         at = np.searchsorted(wanted, keys)
         hit = at < len(wanted)
         hit[hit] = wanted[at[hit]] == keys[hit]
-        rows[at[hit]] = np.flatnonzero(hit)
-    elif len(keys):
-        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        hit = keys[at] == wanted
-        rows[hit] = at[hit]
-    values = right.drop("_key")
-    gathered = pl.concat([values, values.clear(1)], rechunk=True).select(pl.all().gather(rows))
-    return frame.drop(gathered.columns, strict=False).hstack(gathered)
+        frame_rows, value_rows = at[hit], np.flatnonzero(hit)
+    else:
+        at = np.searchsorted(keys, wanted)
+        hit = at < len(keys)
+        hit[hit] = keys[at[hit]] == wanted[hit]
+        frame_rows, value_rows = np.flatnonzero(hit), at[hit]
+    matched = right.drop("_key")[value_rows]
+    columns = [pl.repeat(None, len(frame), dtype=v.dtype, eager=True).alias(v.name).scatter(frame_rows, v)
+               for v in matched]
+    return frame.drop(matched.columns, strict=False).hstack(columns)
 
 
 def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
