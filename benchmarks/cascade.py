@@ -24,7 +24,7 @@ def run(corpus, members: list[str]) -> None:
     compile_s, index = timed(lambda: compile_index.__wrapped__(corpus, DAY), 1)
     compile_index(corpus, DAY)
     sc = prepare(event, corpus)
-    prop = index.propagator(False)
+    prop = sc.index.propagator(False)  # the event's theatre
     core_s, _ = timed(lambda: advance(sc.d0, sc.a0, prop, sc.roots()), 200)
     full_s, c = timed(lambda: cascade_event(event, corpus), 50)
     base_s, naive = timed(lambda: naive_cascade(event, corpus), 3)
