@@ -108,7 +108,9 @@ def test_a_state_bound_to_both_sides_is_a_conflict_and_stays_out():
 def scoped(region: str, *kinds: PlaceKind) -> Obligation:
     """A defence obligation limited to places in ``region`` (of these kinds, if given)."""
     clause = ScopeClause(regions=(region,), place_kinds=kinds or None)
-    return Obligation(id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS, scope=Scope(anywhere=False, clauses=(clause,)))
+    return Obligation(
+        id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS, scope=Scope(anywhere=False, clauses=(clause,))
+    )
 
 
 def test_round_one_is_what_assess_finds_and_joiners_are_attacked_in_the_theatre():
