@@ -32,7 +32,7 @@ import numpy as np
 from . import places, states
 from .corpus.loader import Corpus
 from .engine import assess_event, make_event
-from .model import Act, ConditionKind, Event, Finding, Kind, Obligation, Place, PlaceKind, Status, Strength
+from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, ScopeClause, Status, Strength
 from .store import active_corpus
 
 NOT = -1  # round value of a state that never enters
@@ -72,9 +72,9 @@ def _links(findings: Sequence[Finding], side: Side, adversaries: dict[tuple[str,
 Theatre = tuple[tuple[str, ...], str]  # region tags and administrator, as far as any clause tells them apart
 
 
-def _reaches_forces(ob: Obligation) -> bool:
-    """Whether some scope clause of a scope-limited obligation can match an attack on armed forces."""
-    return any(c.place_kinds is None or PlaceKind.FORCES in c.place_kinds for c in ob.scope.clauses)
+def _may_cover_forces(clause: ScopeClause) -> bool:
+    """Whether a scope clause can match an attack on armed forces (else no theatre can satisfy it)."""
+    return clause.place_kinds is None or PlaceKind.FORCES in clause.place_kinds
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,10 @@ class Scoped:
             for t in treaties:
                 obs = [ob for ob in t.obligations if ob.kind is Kind.DEFENSE and not ob.scope.anywhere]
                 limited |= {(t.id, ob.id) for ob in obs}
-                reach = [c for ob in obs if _reaches_forces(ob) for c in ob.scope.clauses]
+                reach = [c for ob in obs for c in ob.scope.clauses if _may_cover_forces(c)]
                 for c in reach:
-                    if c.place_kinds is None or PlaceKind.FORCES in c.place_kinds:
-                        regions |= set(c.regions or ())
-                        admins |= set(c.administered_by or ())
+                    regions |= set(c.regions or ())
+                    admins |= set(c.administered_by or ())
                 if reach:
                     mine.append(t)
             if mine:

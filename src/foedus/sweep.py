@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from threadpoolctl import threadpool_limits
 
 from . import places, states
-from .cascade import NOT, CascadeIndex, Propagator, Side, Theatre, advance, compile_index
+from .cascade import NOT, Propagator, Side, Theatre, advance, compile_index
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
 from .store import active_corpus
@@ -107,38 +107,37 @@ def _block(
     )
 
 
-Task = tuple[Propagator, Propagator, np.ndarray, np.ndarray]  # home and theatre kernels, attackers, targets
-
-
-def _tasks(index: CascadeIndex, conditional: bool, members: list[str], universe: tuple[str, ...]) -> list[Task]:
-    """Blocks of at most ``BLOCK`` ordered pairs, each block's targets sharing one theatre: their home."""
-    n = len(universe)
-    home = index.propagator(conditional).padded(n)
-    by_theatre: dict[Theatre, list[int]] = {}
-    for i, m in enumerate(members):
-        by_theatre.setdefault(index.scoped.key(places.home(m)), []).append(i)
-    a, t = pairs(list(range(len(members))))
-    tasks = []
-    for targets in by_theatre.values():
-        kernel = index.theatre(places.home(members[targets[0]])).propagator(conditional).padded(n)
-        keep = np.isin(t, targets)
-        ga, gt = a[keep], t[keep]
-        tasks += [(home, kernel, ga[s : s + BLOCK], gt[s : s + BLOCK]) for s in range(0, ga.size, BLOCK)]
-    return tasks
+Task = tuple[Theatre, np.ndarray, np.ndarray]  # a block: its targets' theatre, attackers, targets
 
 
 def _setup(
-    corpus: Corpus,
-    on: date,
-    conditional: bool,
-    members: list[str],
-) -> tuple[list[Task], tuple[str, ...], np.ndarray]:
-    """The blocks of work over the index's states plus any member the index lacks (with no links)."""
+    corpus: Corpus, on: date, conditional: bool, members: list[str]
+) -> tuple[Propagator, dict[Theatre, Propagator], list[Task], tuple[str, ...], np.ndarray]:
+    """The kernels and the blocks of work of a sweep.
+
+    The kernels span the index's states plus any member the index lacks (with no links): one for round
+    1 (each target attacked at home), one per theatre for the later rounds. A block holds at most
+    ``BLOCK`` ordered pairs whose targets share one theatre: their home.
+    """
     index = compile_index(corpus, on)
     extra = [s for s in members if s not in index.pos]
     universe = index.ids + tuple(extra)
     col = {s: i for i, s in enumerate(universe)}
-    return _tasks(index, conditional, members, universe), universe, np.array([col[s] for s in members])
+    home = index.propagator(conditional).padded(len(universe))
+    by_theatre: dict[Theatre, list[int]] = {}
+    for i, m in enumerate(members):
+        by_theatre.setdefault(index.scoped.key(places.home(m)), []).append(i)
+    kernels = {
+        key: index.theatre(places.home(members[targets[0]])).propagator(conditional).padded(len(universe))
+        for key, targets in by_theatre.items()
+    }
+    a, t = pairs(list(range(len(members))))
+    tasks = []
+    for key, targets in by_theatre.items():
+        keep = np.isin(t, targets)
+        ga, gt = a[keep], t[keep]
+        tasks += [(key, ga[s : s + BLOCK], gt[s : s + BLOCK]) for s in range(0, ga.size, BLOCK)]
+    return home, kernels, tasks, universe, np.array([col[s] for s in members])
 
 
 def sweep_date(
@@ -155,14 +154,14 @@ def sweep_date(
     """
     corpus = corpus if corpus is not None else active_corpus()
     members = members if members is not None else members_on(on)
-    tasks, universe, member_cols = _setup(corpus, on, conditional, members)
-    total = sum(task[2].size for task in tasks)
+    home, kernels, tasks, universe, member_cols = _setup(corpus, on, conditional, members)
+    total = sum(a.size for _, a, _ in tasks)
     done = 0
     if client is None:  # one block per core (numpy releases the GIL); BLAS kept to one thread per block
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            jobs = [pool.submit(_block, home, kernel, universe, member_cols, a, t, on) for home, kernel, a, t in tasks]
+            jobs = [pool.submit(_block, home, kernels[key], universe, member_cols, a, t, on) for key, a, t in tasks]
             parts = []
-            for (_, _, a, _), job in zip(tasks, jobs, strict=True):
+            for (_, a, _), job in zip(tasks, jobs, strict=True):
                 parts.append(job.result())
                 done += a.size
                 if progress:
@@ -170,17 +169,17 @@ def sweep_date(
     else:
         from distributed import as_completed
 
-        kernels = {id(k): k for task in tasks for k in task[:2]}
-        shipped = {i: client.scatter(k, broadcast=True) for i, k in kernels.items()}
+        h = client.scatter(home, broadcast=True)
+        shipped = {key: client.scatter(k, broadcast=True) for key, k in kernels.items()}
         futures = {
-            client.submit(_block, shipped[id(home)], shipped[id(kernel)], universe, member_cols, a, t, on): i
-            for i, (home, kernel, a, t) in enumerate(tasks)
+            client.submit(_block, h, shipped[key], universe, member_cols, a, t, on): i
+            for i, (key, a, t) in enumerate(tasks)
         }
         finished: dict[int, pl.DataFrame] = {}
         for fut in as_completed(futures):
             i = futures[fut]
             finished[i] = fut.result()
-            done += tasks[i][2].size
+            done += tasks[i][1].size
             if progress:
                 progress(done, total)
         parts = [finished[i] for i in range(len(tasks))]
