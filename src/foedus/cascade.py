@@ -21,7 +21,7 @@ place and act); later rounds read an index compiled once per corpus and date
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -32,7 +32,7 @@ import numpy as np
 from . import places, states
 from .corpus.loader import Corpus
 from .engine import assess_event, make_event
-from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, ScopeClause, Status, Strength
+from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, ScopeClause, Status, Strength, Treaty
 from .store import active_corpus
 
 NOT = -1  # round value of a state that never enters
@@ -78,41 +78,58 @@ def _may_cover_forces(clause: ScopeClause) -> bool:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """What the clauses that can cover armed forces tell apart in a theatre: some region tags, some administrators."""
+
+    regions: frozenset[str]
+    administrators: frozenset[str] | None  # None: any may matter (a clause names the attacked party's own)
+
+    @classmethod
+    def of(cls, treaties: Iterable[Treaty]) -> Reach:
+        """The reach of these treaties' obligations."""
+        clauses = [c for t in treaties for ob in t.obligations for c in ob.scope.clauses if _may_cover_forces(c)]
+        admins = {a for c in clauses for a in c.administered_by or ()}
+        regions = frozenset(r for c in clauses for r in c.regions or ())
+        return cls(regions, None if "target" in admins else frozenset(admins))
+
+    def key(self, place: Place) -> Theatre:
+        """The theatre of a war fought at ``place``, reduced to what these clauses can tell apart."""
+        admin = place.administrator
+        if self.administrators is not None and admin not in self.administrators:
+            admin = ELSEWHERE
+        return tuple(r for r in place.regions if r in self.regions), admin
+
+
+@dataclass(frozen=True)
 class Scoped:
     """The scope-limited defence obligations in force: the only ones that answer differently per theatre."""
 
     limited: frozenset[tuple[str, str]]  # (treaty id, obligation id) of each
-    treaties_of: dict[str, Corpus]  # per state, its treaties with one whose clauses can cover forces
-    regions: frozenset[str]  # the region tags those clauses name
-    administrators: frozenset[str] | None  # the administrators they name; None: any may matter
+    treaties_of: dict[str, Corpus]  # per state, its treaties cut to the obligations whose clauses can cover forces
+    reach_of: dict[str, Reach]  # per state, what its cut treaties tell apart
+    reach: Reach  # what any of them tells apart
 
     @classmethod
     def of(cls, by_party: dict[str, list]) -> Scoped:
         """Collect them from each state's treaties in force."""
-        limited, regions, admins = set(), set(), set()
+        limited: set[tuple[str, str]] = set()
         treaties_of: dict[str, Corpus] = {}
         for sid, treaties in by_party.items():
             mine = []
             for t in treaties:
                 obs = [ob for ob in t.obligations if ob.kind is Kind.DEFENSE and not ob.scope.anywhere]
                 limited |= {(t.id, ob.id) for ob in obs}
-                reach = [c for ob in obs for c in ob.scope.clauses if _may_cover_forces(c)]
-                for c in reach:
-                    regions |= set(c.regions or ())
-                    admins |= set(c.administered_by or ())
-                if reach:
-                    mine.append(t)
+                reach = tuple(ob for ob in obs if any(_may_cover_forces(c) for c in ob.scope.clauses))
+                if reach:  # the treaty with only those obligations: the engine judges nothing else per theatre
+                    mine.append(t.model_copy(update={"obligations": reach}))
             if mine:
                 treaties_of[sid] = Corpus(mine)
-        anyone = "target" in admins  # the joiner itself may administer the theatre
-        return cls(frozenset(limited), treaties_of, frozenset(regions), None if anyone else frozenset(admins))
+        reach_of = {sid: Reach.of(sub) for sid, sub in treaties_of.items()}
+        return cls(frozenset(limited), treaties_of, reach_of, Reach.of(t for sub in treaties_of.values() for t in sub))
 
     def key(self, place: Place) -> Theatre:
         """The theatre of a war fought at ``place``, reduced to what the clauses in force can tell apart."""
-        admin = place.administrator
-        if self.administrators is not None and admin not in self.administrators:
-            admin = ELSEWHERE
-        return tuple(r for r in place.regions if r in self.regions), admin
+        return self.reach.key(place)
 
 
 @dataclass
@@ -149,6 +166,7 @@ class CascadeIndex:
             self.by_obligor.setdefault(o, []).append(k)
         self._dense: dict[bool, Propagator] = {}
         self._theatres: dict[Theatre, CascadeIndex] = {}
+        self._forces: dict[tuple[str, Theatre], list[Link]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -172,20 +190,20 @@ class CascadeIndex:
         scoped = self.scoped
         key = scoped.key(place)
         if key not in self._theatres:
-            regions, admin = key
             links = [k for k in self.links if k.side is Side.AGGRESSOR or _key(k.finding) not in scoped.limited]
             for sid, sub in sorted(scoped.treaties_of.items()):
-                forces = Place(
-                    name=f"{states.name(sid)} forces in the theatre of war",
-                    state=sid,
-                    kind=PlaceKind.FORCES,
-                    regions=regions,
-                    administered_by=admin,
-                )
-                found = _defence_links(sid, forces, sub, self.adversaries, self.on)
-                links += [k for k in found if _key(k.finding) in scoped.limited]
+                links += self._forces_links(sid, sub, scoped.reach_of[sid].key(place))
             self._theatres[key] = CascadeIndex(self.on, self.ids, links, self.treaties_of, self.adversaries, scoped)
         return self._theatres[key]
+
+    def _forces_links(self, sid: str, sub: Corpus, theatre: Theatre) -> list[Link]:
+        """Links owed to ``sid`` attacked in its forces in ``theatre`` under its cut treaties ``sub`` (cached)."""
+        if (sid, theatre) not in self._forces:
+            regions, admin = theatre
+            name = f"{states.name(sid)} forces in the theatre of war"
+            forces = Place(name=name, state=sid, kind=PlaceKind.FORCES, regions=regions, administered_by=admin)
+            self._forces[sid, theatre] = _defence_links(sid, forces, sub, self.adversaries, self.on)
+        return self._forces[sid, theatre]
 
 
 def _key(f: Finding) -> tuple[str, str]:
