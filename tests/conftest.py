@@ -15,7 +15,7 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FOEDUS_DATA_DIR", str(tmp_path_factory.mktemp("foedus-data")))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real datasets beside the repository; tests that need them skip without them."""
     if not SHARED_DATA.is_dir():

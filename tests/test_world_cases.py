@@ -133,7 +133,7 @@ def test_world_case(case):
     assert _statuses(case) == ([] if case[-1] is None else [case[-1]])
 
 
-# Treaties coded on the corpus-core branch, whose scenario tests live with them.
+# The core treaties (Korean set, NATO, CSTO, Rio, ANZUS, US Pacific pacts), whose scenario tests live in test_engine_cases.py.
 CORE_IDS = {"rus-prk-2024", "sun-prk-1961", "rus-prk-2000", "prc-prk-1961", "usa-kor-1953", "usa-jpn-1960",
             "nato-1949", "anzus-1951", "usa-phl-1951", "csto-1992", "rio-1947"}
 

@@ -87,13 +87,12 @@ def treaties(
     Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
     pid = states.state_id(party) if party else None
-    items = active_corpus().select(party=pid, on=_day(on), kind=kind, source=source.value if source else None)
+    day = _day(on)
+    items = active_corpus().select(party=pid, on=day, kind=kind, source=source.value if source else None)
     if as_json:
-        _emit({"treaties": [{"id": t.id, "name": t.name, "in_force": str(t.in_force),
-                             "ended": str(t.ended) if t.ended else None, "origin": t.origin,
-                             "atop_id": t.atop_id} for t in items]})
+        _emit({"treaties": [t.summary() for t in items]})
     else:
-        console.print(render.treaties(items))
+        console.print(render.treaties(items, day))
 
 
 @app.command()
@@ -160,9 +159,7 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
 
     Example: foedus state DPRK
     """
-    s = states.resolve(query)
-    _emit({"id": s.id, "cow": s.cow, "cowc": s.cowc, "name": s.name,
-           "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in s.membership]})
+    _emit(states.resolve(query).as_json())
 
 
 app.add_typer(panel_app, name="panel")
@@ -176,3 +173,9 @@ def main() -> None:
     except FoedusError as exc:
         sys.stderr.write(f"foedus: error: {exc}\n")
         sys.exit(1)
+
+
+from . import cli_web  # noqa: E402  (its commands reuse the helpers above)
+
+app.command()(cli_web.serve)
+app.command()(cli_web.network)

@@ -143,6 +143,16 @@ class State(Frozen):
     name: str
     membership: tuple[Interval, ...] = ()  # COW system membership, when known
 
+    def as_json(self) -> dict:
+        """The JSON shape of ``foedus state`` and the API."""
+        return {
+            "id": self.id,
+            "cow": self.cow,
+            "cowc": self.cowc,
+            "name": self.name,
+            "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in self.membership],
+        }
+
 
 class Place(Frozen):
     """Where an attack lands."""
@@ -350,6 +360,11 @@ class Treaty(Frozen):
     def interval(self) -> Interval:
         """When the treaty is in force."""
         return Interval(start=self.in_force, end=self.ended)
+
+    def summary(self) -> dict:
+        """The JSON shape of one row of ``foedus treaties --json`` and the API."""
+        return {"id": self.id, "name": self.name, "in_force": str(self.in_force),
+                "ended": str(self.ended) if self.ended else None, "origin": self.origin, "atop_id": self.atop_id}
 
     def article(self, number: str | None) -> Article | None:
         """The article with this number, if quoted."""

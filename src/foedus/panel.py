@@ -24,7 +24,7 @@ import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 
-from . import similarity, states
+from . import parsed_cache, similarity, states
 from .datasets import atop, registry
 from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .errors import DataError, FoedusError
@@ -49,6 +49,7 @@ ATOP_RELEASES = {
     # derived from the member-level file by foedus.datasets.atop_dyads
     "4.01": AtopRelease("atop4_01_member_level.csv", (1815, 2016), ("atop", "atop-codebook-4.01")),
 }
+DYAD_KEY = ("ccode1", "ccode2", "year")
 OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
 STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
@@ -73,7 +74,7 @@ class Panel:
 
     def to_pandas(self) -> pd.DataFrame:
         """The panel as a pandas DataFrame (integer columns with missing values become float, with ``NaN``)."""
-        return self.frame.to_pandas()
+        return pd.DataFrame({name: _numpy(column) for name, column in self.frame.to_dict().items()})
 
     def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
         """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
@@ -108,6 +109,13 @@ class Panel:
         finally:
             Path(tmp).unlink(missing_ok=True)
         return path
+
+
+def _numpy(column: pl.Series) -> np.ndarray:
+    """A column as numpy, as polars' ``to_pandas`` gives it: integers with missing values as float64."""
+    if column.dtype.is_integer() and column.has_nulls():
+        column = column.cast(pl.Float64)
+    return column.to_numpy()
 
 
 def panel_sources(path: Path) -> tuple[str, ...]:
@@ -191,25 +199,31 @@ def create_dyad_years(
     membership spells share a day in exactly the years from the first to the last year of their
     intersection, so the panel is built from pairs of spells, not pairs of state-years.
     """
-    years = first, last = _check_years(years)
+    years = _check_years(years)
     spells = _spells(states_file)
+    ccode = spells["ccode"].to_numpy()
+    first, last = spells["first"].to_numpy(), spells["last"].to_numpy()
+    first_year, last_year = (d.astype("datetime64[Y]").astype(np.int32) + 1970 for d in (first, last))
+    # every pair of spells, by broadcasting: do they share a day, and in which years of the panel
+    c1, c2 = np.broadcast_arrays(ccode[:, None], ccode[None, :])
+    pair = c1 < c2 if not directed else c1 != c2
+    lo = np.maximum(np.maximum.outer(first_year, first_year), years[0])
+    hi = np.minimum(np.minimum.outer(last_year, last_year), years[1])
+    keep = pair & (np.maximum.outer(first, first) <= np.minimum.outer(last, last)) & (lo <= hi)
+    c1, c2, lo, hi = c1[keep], c2[keep], lo[keep], hi[keep]
+    order = np.lexsort((lo, c2, c1))
+    c1, c2, lo, counts = c1[order], c2[order], lo[order], (hi - lo + 1)[order]
+    # row -> its spell pair, and the year as the pair's first year plus the row's place in its run
+    starts = np.cumsum(counts) - counts
+    which = np.zeros(counts.sum(), dtype=np.intp)
+    which[starts[1:]] = 1
+    which = np.cumsum(which)
+    year = (lo - starts)[which] + np.arange(which.size)
+    frame = pl.DataFrame({"ccode1": c1[which], "ccode2": c2[which], "year": year},
+                         schema={"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32})
     # a state that left and rejoined within one year would pair twice with the same state that year
-    rejoined = spells.select(
-        (pl.col("first").dt.year() == pl.col("last").dt.year().shift(1)).over("ccode").fill_null(False).any()
-    ).item()
-    pair = pl.col("ccode1") < pl.col("ccode2") if not directed else pl.col("ccode1") != pl.col("ccode2")
-    lo, hi = pl.max_horizontal("first1", "first2"), pl.min_horizontal("last1", "last2")
-    dyads = (
-        spells.lazy().rename({"ccode": "ccode1", "first": "first1", "last": "last1"})
-        .join(spells.lazy().rename({"ccode": "ccode2", "first": "first2", "last": "last2"}), how="cross")
-        .filter(pair & (lo <= hi))
-        .select("ccode1", "ccode2", lo=pl.max_horizontal(lo.dt.year(), first), hi=pl.min_horizontal(hi.dt.year(), last))
-        .filter(pl.col("lo") <= pl.col("hi"))
-        .sort("ccode1", "ccode2", "lo")
-        .select("ccode1", "ccode2", year=pl.int_ranges("lo", pl.col("hi") + 1, dtype=pl.Int32))
-        .explode("year")
-    )
-    frame = (dyads.unique(maintain_order=True) if rejoined else dyads).collect()
+    rejoined = (np.diff(ccode) == 0) & (first_year[1:] == last_year[:-1])
+    frame = frame.unique(maintain_order=True) if rejoined.any() else frame
     return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
 
 
@@ -219,16 +233,27 @@ def _dyad_key() -> pl.Expr:
 
 
 def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
-    """Left-join per-dyad-year ``values`` onto ``frame``, keeping the frame's rows and order.
+    """Left-join per-dyad-year ``values`` (one row per dyad-year) onto ``frame``, keeping its rows and order.
 
-    Both sides are keyed by :func:`_dyad_key`; when the frame is in key order (as created) the
-    join is told so and runs as a merge.
+    Both sides are keyed by :func:`_dyad_key` and matched by binary search; the matched values are
+    scattered into columns that are missing elsewhere.
     """
     right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
-    left = frame.drop(right.columns, strict=False).with_columns(_key=_dyad_key())
-    if left["_key"].is_sorted():
-        left, right = left.with_columns(pl.col("_key").set_sorted()), right.with_columns(pl.col("_key").set_sorted())
-    return left.join(right, on="_key", how="left", maintain_order="left").drop("_key")
+    keys, wanted = right["_key"].to_numpy(), frame.select(_dyad_key()).to_series().to_numpy()
+    if (np.diff(wanted) > 0).all():  # as created: search the few value keys among the many frame keys
+        at = np.searchsorted(wanted, keys)
+        hit = at < len(wanted)
+        hit[hit] = wanted[at[hit]] == keys[hit]
+        frame_rows, value_rows = at[hit], np.flatnonzero(hit)
+    else:
+        at = np.searchsorted(keys, wanted)
+        hit = at < len(keys)
+        hit[hit] = keys[at[hit]] == wanted[hit]
+        frame_rows, value_rows = np.flatnonzero(hit), at[hit]
+    matched = right.drop("_key")[value_rows]
+    columns = [pl.repeat(None, len(frame), dtype=v.dtype, eager=True).alias(v.name).scatter(frame_rows, v)
+               for v in matched]
+    return frame.drop(matched.columns, strict=False).hstack(columns)
 
 
 def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
@@ -237,24 +262,40 @@ def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFr
     ``ccode1, ccode2, year``, the five ``atop_*`` obligations (what ``ccode1`` owes ``ccode2``) and
     ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
     ``atopally``), even where the row's own direction carries no obligation. Release 5.1 reads
-    ATOP's dyad-year file; 4.01 derives the flags from the member-level file.
+    ATOP's dyad-year file; 4.01 derives the flags from the member-level file. Either is parsed
+    once per file content and then read back from its parsed copy (:mod:`foedus.parsed_cache`).
     """
     release = _release(version)
     path = _require(path, registry.get("atop").path(release.file), "atop")
-    key = ("ccode1", "ccode2", "year")
-    if version == "4.01":
-        flags = directed_dyad_years(atop.read(path).frame, through=release.coverage[1])
-        frame = flags.select(pl.col(key).cast(pl.Int32), *(pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS))
-    else:
-        schema = dict.fromkeys(key, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
-        try:
-            frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
-        except (pl.exceptions.PolarsError, ValueError) as exc:
-            raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    parse = _derive_atop_flags if version == "4.01" else _parse_atop_flags
+    frame = parsed_cache.parsed(path, f"atop-{version}-flags", parse)
+    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
+
+
+def _derive_atop_flags(path: Path) -> pl.DataFrame:
+    """ATOP 4.01's directed dyad-year obligations, derived from its member-level file."""
+    flags = directed_dyad_years(atop.read(path).frame, through=ATOP_RELEASES["4.01"].coverage[1])
+    obligations = (pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS)
+    frame = flags.select(pl.col(DYAD_KEY).cast(pl.Int32), *obligations)
+    return _unique_dyads(frame, path)
+
+
+def _parse_atop_flags(path: Path) -> pl.DataFrame:
+    """The key and obligation columns of ATOP's directed dyad-year file."""
+    schema = dict.fromkeys(DYAD_KEY, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
+    try:
+        frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
+    return _unique_dyads(frame, path)
+
+
+def _unique_dyads(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """``frame``, refused when a directed dyad-year appears twice."""
     keys = np.sort(frame.select(_dyad_key()).to_series().to_numpy())
     if (np.diff(keys) == 0).any():
         raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
-    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
+    return frame
 
 
 def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:

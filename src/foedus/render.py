@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -54,10 +56,10 @@ def assessment(a: Assessment) -> Group:
     return Group(*parts)
 
 
-def treaties(items: list[Treaty]) -> Table:
-    """A list of treaties."""
+def treaties(items: list[Treaty], on: date | None = None) -> Table:
+    """A list of treaties; with ``on``, the party count is of members on that date."""
     table = Table(show_lines=False)
-    for col in ("id", "name", "in force", "ended", "parties", "strongest"):
+    for col in ("id", "name", "in force", "ended", f"parties on {on}" if on else "parties (ever)", "strongest"):
         table.add_column(col, overflow="fold")
     for t in items:
         top = max((strength(o) for o in t.obligations), default=None)
@@ -66,7 +68,7 @@ def treaties(items: list[Treaty]) -> Table:
             t.short_name or t.name,
             str(t.in_force),
             str(t.ended or ""),
-            str(len({m.state for m in t.parties})),
+            str(len(t.members_on(on)) if on else len({m.state for m in t.parties})),
             top.label if top is not None else "",
         )
     return table

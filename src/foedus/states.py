@@ -159,7 +159,7 @@ def resolve(query: str | int) -> State:
     text = str(query).strip()
     if not text:
         raise UnknownStateError("empty state name")
-    if text.isdigit():
+    if text.isdecimal():  # int() reads these; isdigit() also admits "²", which it cannot
         return _from_cow(int(text))
     if len(text) > 3 and text[:3].isalpha() and text[3:].isdigit():  # an id such as "CZE315" or "KOR730"
         st = _from_cow(int(text[3:]))

@@ -7,7 +7,7 @@ An import reads and checks every file first, then replaces the dataset's tables 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache

@@ -1,0 +1,84 @@
+"""Parsed copies: a source is parsed once per content, and a stale, damaged or unwritable copy does no harm."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from foedus import panel as P
+from foedus import parsed_cache
+from foedus.errors import DataError
+
+ATOP = "atop5_1_ddyr_obligations_peacesciencer.csv"
+
+
+class Counted:
+    """A parser that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, path: Path) -> pl.DataFrame:
+        self.calls += 1
+        return pl.read_csv(path)
+
+
+@pytest.fixture
+def atop_copy(shared_data: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(shared_data / ATOP, tmp_path / ATOP))
+
+
+def test_a_source_is_parsed_once_and_then_read_back_whole(atop_copy):
+    parse = Counted()
+    first = parsed_cache.parsed(atop_copy, "test", parse)
+    second = parsed_cache.parsed(atop_copy, "test", parse)
+    assert parse.calls == 1
+    assert_frame_equal(first, second)
+    assert_frame_equal(second, pl.read_csv(atop_copy))
+
+
+def test_an_edited_source_is_parsed_again(atop_copy):
+    parse = Counted()
+    parsed_cache.parsed(atop_copy, "test", parse)
+    edited = pl.read_csv(atop_copy).filter(pl.col("year") < 1900)
+    edited.write_csv(atop_copy)
+    assert_frame_equal(parsed_cache.parsed(atop_copy, "test", parse), edited)
+    assert parse.calls == 2
+
+
+def test_a_damaged_copy_is_parsed_again_and_replaced(atop_copy):
+    parse = Counted()
+    parsed_cache.parsed(atop_copy, "test", parse)
+    copy = parsed_cache.copy_path(atop_copy, "test")
+    copy.write_bytes(copy.read_bytes()[:1000])
+    assert_frame_equal(parsed_cache.parsed(atop_copy, "test", parse), pl.read_csv(atop_copy))
+    assert_frame_equal(parsed_cache.parsed(atop_copy, "test", parse), pl.read_csv(atop_copy))
+    assert parse.calls == 2
+
+
+def test_without_a_writable_data_directory_it_parses_every_time(atop_copy, tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("FOEDUS_DATA_DIR", str(tmp_path / "a-file" / "data"))
+    parse = Counted()
+    for _ in range(2):
+        assert_frame_equal(parsed_cache.parsed(atop_copy, "test", parse), pl.read_csv(atop_copy))
+    assert parse.calls == 2
+
+
+@pytest.mark.parametrize("version, name", [("5.1", ATOP), ("4.01", "atop4_01_member_level.csv")])
+def test_atop_flags_from_the_copy_equal_the_parsed_file(shared_data, version, name):
+    fresh = P.read_atop_flags(version, shared_data / name)
+    assert parsed_cache.copy_path(shared_data / name, f"atop-{version}-flags").is_file()
+    assert_frame_equal(P.read_atop_flags(version, shared_data / name), fresh)
+
+
+def test_a_malformed_file_leaves_no_copy(tmp_path):
+    bad = tmp_path / "atop.csv"
+    bad.write_text("ccode1,ccode2,year\n2,20,1942\n")
+    with pytest.raises(DataError, match="not an ATOP dyad-year obligations file"):
+        P.read_atop_flags("5.1", bad)
+    assert not parsed_cache.copy_path(bad, "atop-5.1-flags").exists()
