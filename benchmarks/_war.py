@@ -99,10 +99,13 @@ def synthetic_corpus(members: list[str], seed: int = 1, alliances: int = ALLIANC
 
 
 def naive_cascade(event, corpus) -> dict[str, tuple[str, int]]:
-    """The straightforward cascade: round by round, the engine over the whole corpus for each new defender."""
-    from foedus import places
+    """The straightforward cascade: round by round, the engine over the whole corpus for each new defender.
+
+    Each new defender is attacked in its forces in the theatre: the event place's regions and administrator.
+    """
+    from foedus import states
     from foedus.engine import assess_event
-    from foedus.model import Event, Kind, Status, Strength
+    from foedus.model import Event, Kind, Place, PlaceKind, Status, Strength
 
     sides = {event.target: ("defender", 0), **{a: ("aggressor", 0) for a in event.attackers}}
     frontier = [(event.target, event)]
@@ -123,7 +126,14 @@ def naive_cascade(event, corpus) -> dict[str, tuple[str, int]]:
         frontier = []
         for o in sorted(joining):
             sides[o] = ("defender", r)
-            frontier.append((o, Event(attackers=event.attackers, target=o, place=places.home(o), on=event.on)))
+            forces = Place(
+                name=f"{states.name(o)} forces",
+                state=o,
+                kind=PlaceKind.FORCES,
+                regions=event.place.regions,
+                administered_by=event.place.administrator,
+            )
+            frontier.append((o, Event(attackers=event.attackers, target=o, place=forces, on=event.on)))
     return sides
 
 

@@ -18,6 +18,7 @@ from foedus.model import (
     Means,
     Membership,
     Obligation,
+    PlaceKind,
     Scope,
     ScopeClause,
     Status,
@@ -104,16 +105,15 @@ def test_a_state_bound_to_both_sides_is_a_conflict_and_stays_out():
     assert {f.treaty for f in conflict.findings} == {"chn-rus", "jpn-rus"}
 
 
-def test_round_one_is_what_assess_finds_and_joiners_are_attacked_at_home():
-    def scoped(region: str) -> Obligation:
-        return Obligation(
-            id="d",
-            kind=Kind.DEFENSE,
-            article="1",
-            means=Means.ALL_MEANS,
-            scope=Scope(anywhere=False, clauses=(ScopeClause(regions=(region,)),)),
-        )
+def scoped(region: str, *kinds: PlaceKind) -> Obligation:
+    """A defence obligation limited to places in ``region`` (of these kinds, if given)."""
+    clause = ScopeClause(regions=(region,), place_kinds=kinds or None)
+    return Obligation(
+        id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS, scope=Scope(anywhere=False, clauses=(clause,))
+    )
 
+
+def test_round_one_is_what_assess_finds_and_joiners_are_attacked_in_the_theatre():
     corpus = Corpus(
         [treaty("jpn-usa", ("JPN", "USA"), scoped("asia")), treaty("usa-gbr", ("USA", "GBR"), scoped("europe"))]
     )
@@ -122,6 +122,28 @@ def test_round_one_is_what_assess_finds_and_joiners_are_attacked_at_home():
         obligated = {f.obligor for f in assess(target, ["CHN"], DAY, corpus=corpus).by_status(Status.OBLIGATED)}
         assert {e.state for e in c.entries if e.round == 1} == obligated
         assert c.side(Side.DEFENDER) == expected
+
+
+def test_a_joiners_allies_are_bound_by_where_its_forces_fight_not_by_its_home():
+    corpus = Corpus(
+        [
+            treaty("jpn-usa", ("JPN", "USA")),
+            treaty("usa-gbr", ("USA", "GBR"), scoped("asia", PlaceKind.FORCES)),  # US forces in Asia
+            treaty("usa-fra", ("USA", "FRA"), scoped("north-america", PlaceKind.TERRITORY)),  # US soil only
+        ]
+    )
+    war_in_asia = cascade("JPN", ["CHN"], DAY, corpus=corpus)
+    assert sides(war_in_asia) == {
+        "JPN": ("defender", 0),
+        "CHN": ("aggressor", 0),
+        "USA": ("defender", 1),
+        "GBR": ("defender", 2),
+    }
+    (gbr,) = [e for e in war_in_asia.entries if e.state == "GBR"]
+    assert any("forces in the theatre of war" in r for f in gbr.findings for r in f.reasons)
+    # the same treaties when the United States itself is attacked at home: the territorial clause binds
+    at_home = cascade("USA", ["CHN"], DAY, corpus=corpus)
+    assert set(at_home.side(Side.DEFENDER)) == {"USA", "FRA", "JPN"}
 
 
 # --- invariants over random alliance systems -------------------------------------------------

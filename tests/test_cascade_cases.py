@@ -1,16 +1,19 @@
-"""The cascade on the real corpus: the Korean peninsula and NATO."""
+"""The cascade on the real corpus: the Korean peninsula, NATO, and the theatre of war."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
 
+import polars as pl
 import pytest
 
-from foedus.cascade import Side, cascade, prepare
+from foedus.cascade import Side, cascade, compile_index, prepare
 from foedus.corpus.loader import bundled
-from foedus.engine import make_event
+from foedus.engine import assess_event, make_event
+from foedus.model import Event, Place, PlaceKind, Status, Strength
 from foedus.reliability import shipped, simulate
+from foedus.sweep import sweep_date
 
 SPRING_2025 = date(2025, 3, 1)
 
@@ -40,15 +43,94 @@ def test_before_the_2024_treaty_russia_owed_north_korea_only_consultation():
     assert "RUS" not in c.side(Side.DEFENDER)
 
 
-def test_north_korea_attacks_south_korea_the_united_states_enters_by_article_iii():
+def test_north_korea_attacks_south_korea_the_us_enters_and_only_allies_covering_its_forces_in_the_pacific_follow():
     c = cascade("South Korea", ["North Korea"], SPRING_2025)
     assert entered(c, 1) == {"USA": {("usa-kor-1953", "III")}}
     assert c.side(Side.AGGRESSOR) == ["PRK"]
-    # later rounds read each entrant's own allies: every later entrant is owed to an earlier one
     rounds = {e.state: e.round for e in c.entries}
+    # The US is attacked in its forces in Korea, not at home. NATO Art. 6 covers forces only in Europe
+    # and the North Atlantic, Rio Art. 3 the Americas, US-Japan Art. V only Japanese-administered
+    # territory: none of them binds anyone, so Canada, Mexico and Japan stay out.
+    assert not {f.treaty for e in c.entries for f in e.findings} & {"nato-1949", "rio-1947", "usa-jpn-1960"}
+    assert not {"CAN", "MEX", "JPN"} & set(rounds)
+    # ANZUS Art. V counts an attack on a party's armed forces in the Pacific, coded as a FORCES clause
+    # tagged "pacific", and Korea is tagged "pacific": Australia is bound to the US in round 2 by Art. IV.
+    # The US-Philippines treaty has the same clause. New Zealand's ANZUS relation with the US has been
+    # suspended since 1986, so it is not bound to the US; it follows Australia a round later.
+    second = entered(c, 2)
+    assert ("anzus-1951", "IV") in second["AUS"] and ("usa-phl-1951", "IV") in second["PHL"]
+    assert {f.treaty for e in c.entries for f in e.findings if f.beneficiary == "USA"} == {"anzus-1951", "usa-phl-1951"}
+    nzl = next(e for e in c.entries if e.state == "NZL")
+    assert nzl.round == 3 and ("anzus-1951", "AUS") in {(f.treaty, f.beneficiary) for f in nzl.findings}
+    # later rounds read each entrant's own allies: every later entrant is owed to an earlier one
     for e in c.entries:
         if e.round > 1:
             assert any(rounds.get(f.beneficiary, 99) < e.round for f in e.findings), e.state
+
+
+def test_russia_attacks_estonia_every_other_nato_member_enters_in_round_one_and_no_rio_member_follows():
+    c = cascade("Estonia", ["Russia"], SPRING_2025)
+    first = entered(c, 1)
+    nato = members("nato-1949", SPRING_2025) - {"EST"}
+    assert nato <= set(first)
+    assert all(("nato-1949", "5") in first[s] for s in nato)
+    # the US fights in Europe: Rio Art. 3 covers the Americas
+    assert not {e.state for e in c.entries} & (members("rio-1947", SPRING_2025) - {"USA"})
+
+
+@pytest.mark.parametrize(
+    ("target", "place"),
+    [("KOR", None), ("PRK", None), ("POL", None), ("USA", "Guam"), ("USA", "Okinawa"), ("FRA", "New Caledonia")],
+)
+def test_a_theatre_holds_the_engines_findings_for_forces_at_exactly_that_place(target, place):
+    """Theatres that no clause tells apart share an index; it must answer as the exact place would."""
+    corpus = bundled()
+    where = make_event(target, [], SPRING_2025, place).place
+    index = compile_index(corpus, SPRING_2025)
+    limited = index.scoped.limited
+
+    def row(f):
+        return f.obligor, f.beneficiary, f.treaty, f.obligation, f.status
+
+    got = {row(k.finding) for k in index.theatre(where).links if (k.finding.treaty, k.finding.obligation) in limited}
+    want = set()
+    for sid in index.ids:
+        forces = Place(
+            name="forces", state=sid, kind=PlaceKind.FORCES, regions=where.regions, administered_by=where.administrator
+        )
+        for f in assess_event(Event(attackers=(), target=sid, place=forces, on=SPRING_2025), corpus).findings:
+            if (
+                (f.treaty, f.obligation) in limited
+                and f.beneficiary == sid
+                and f.strength >= Strength.CONST
+                and f.status in (Status.OBLIGATED, Status.CONDITIONAL)
+            ):
+                want.add(row(f))
+    assert got == want
+    assert want  # every one of these theatres binds someone under a scope-limited clause
+
+
+def test_a_sweep_of_the_curated_corpus_matches_each_pairs_cascade():
+    states = ["AUS", "CAN", "EST", "FRA", "GBR", "JPN", "KOR", "PHL", "POL", "PRK", "RUS", "USA"]
+    df = sweep_date(SPRING_2025, bundled(), members=states)
+    for a in states:
+        for t in states:
+            if a != t:
+                c = cascade(t, [a], SPRING_2025)
+                want = {(e.state, e.side.value, e.round) for e in c.entries}
+                want |= {(x.state, "conflict", x.round) for x in c.conflicts if x.fighting is None}
+                got = df.filter(pl.col("attacker") == a, pl.col("target") == t)
+                assert set(got.select("state", "side", "round").iter_rows()) == want, (a, t)
+
+
+def test_monte_carlo_on_the_attack_on_south_korea_never_brings_in_nato_through_the_us():
+    draws = 50_000
+    sim = simulate(prepare(make_event("KOR", ["PRK"], SPRING_2025)), draws=draws, seed=3)
+    rows = {r["state"]: r["defender"] for r in sim.probabilities()}
+    p = shipped()["defense"].p
+    assert abs(rows["USA"] - p) < 4 * math.sqrt(p * (1 - p) / draws)
+    assert rows.get("CAN", 0.0) == 0.0 and rows.get("DEU", 0.0) == 0.0 and rows.get("JPN", 0.0) == 0.0
+    assert rows["AUS"] > 0.0
 
 
 def test_an_attack_on_poland_brings_in_every_other_nato_member_in_round_one():

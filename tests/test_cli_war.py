@@ -18,6 +18,16 @@ def test_cascade_shows_each_round_and_the_article_that_brought_each_state_in():
     assert "csto-1992 art. 4" in out.stdout  # round 2: Russia's allies
 
 
+def test_cascade_says_where_joiners_are_attacked_and_follows_only_the_clauses_that_reach_there():
+    out = run("cascade", "--target", "KOR", "--attacker", "PRK", "--on", "2025-03-01", "--json")
+    doc = json.loads(out.stdout)
+    assert "AUS" in doc["defenders"] and "CAN" not in doc["defenders"]
+    aus = next(e for e in doc["entries"] if e["state"] == "AUS")
+    assert any("forces in the theatre of war" in r for f in aus["findings"] for r in f["reasons"])
+    text = run("cascade", "--target", "KOR", "--attacker", "PRK", "--on", "2025-03-01").stdout
+    assert "attacked in its" in text and "administered" in text and "South Korea" in text
+
+
 def test_cascade_json():
     doc = json.loads(run("cascade", *KOREA, "--json").stdout)
     assert doc["aggressors"] == ["KOR"] and doc["defenders"][:3] == ["PRK", "CHN", "RUS"]

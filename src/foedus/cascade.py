@@ -6,20 +6,22 @@ the defender side brings its obligor in on the defender side; every offence obli
 state on the aggressor side brings its obligor in on the aggressor side. Only obligations that
 promise help (strength C-CONST or stronger) bring anyone in; consultation, neutrality and
 non-aggression do not. A state that joins the defender side is taken to be attacked by the
-aggressor side on its home territory, so its own allies' defence clauses are read for that attack;
+aggressor side in its forces in the theatre of war (the event's regions, under the event place's
+administrator), so its own allies' defence clauses are read for that attack, scope included;
 joining the aggressor side makes no one's defence clause bind. A state bound to both sides in the
 same round is a conflict: it stays out and is reported. The rounds stop when a round adds no one.
 
 Round 1 is exactly what :func:`foedus.engine.assess_event` finds for the event as given (its
 place and act); later rounds read an index compiled once per corpus and date
-(:func:`compile_index`), so a cascade is array work, not a scan of the treaties. The rule lives in
+(:func:`compile_index`) and, for the few scope-limited obligations, once per theatre
+(:meth:`CascadeIndex.theatre`), so a cascade is array work, not a scan of the treaties. The rule lives in
 :func:`advance`, shared by the cascade, the sweeps and the Monte Carlo. See docs/cascade.md.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -30,10 +32,11 @@ import numpy as np
 from . import places, states
 from .corpus.loader import Corpus
 from .engine import assess_event, make_event
-from .model import Act, ConditionKind, Event, Finding, Kind, Place, Status, Strength
+from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, ScopeClause, Status, Strength, Treaty
 from .store import active_corpus
 
 NOT = -1  # round value of a state that never enters
+ELSEWHERE = "elsewhere"  # a theatre's administrator when no scope clause in force names it
 
 
 class Side(str, Enum):
@@ -66,18 +69,85 @@ def _links(findings: Sequence[Finding], side: Side, adversaries: dict[tuple[str,
     ]
 
 
+Theatre = tuple[tuple[str, ...], str]  # region tags and administrator, as far as any clause tells them apart
+
+
+def _may_cover_forces(clause: ScopeClause) -> bool:
+    """Whether a scope clause can match an attack on armed forces (else no theatre can satisfy it)."""
+    return clause.place_kinds is None or PlaceKind.FORCES in clause.place_kinds
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the clauses that can cover armed forces tell apart in a theatre: some region tags, some administrators."""
+
+    regions: frozenset[str]
+    administrators: frozenset[str] | None  # None: any may matter (a clause names the attacked party's own)
+
+    @classmethod
+    def of(cls, treaties: Iterable[Treaty]) -> Reach:
+        """The reach of these treaties' obligations."""
+        clauses = [c for t in treaties for ob in t.obligations for c in ob.scope.clauses if _may_cover_forces(c)]
+        admins = {a for c in clauses for a in c.administered_by or ()}
+        regions = frozenset(r for c in clauses for r in c.regions or ())
+        return cls(regions, None if "target" in admins else frozenset(admins))
+
+    def key(self, place: Place) -> Theatre:
+        """The theatre of a war fought at ``place``, reduced to what these clauses can tell apart."""
+        admin = place.administrator
+        if self.administrators is not None and admin not in self.administrators:
+            admin = ELSEWHERE
+        return tuple(r for r in place.regions if r in self.regions), admin
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The scope-limited defence obligations in force: the only ones that answer differently per theatre."""
+
+    limited: frozenset[tuple[str, str]]  # (treaty id, obligation id) of each
+    treaties_of: dict[str, Corpus]  # per state, its treaties cut to the obligations whose clauses can cover forces
+    reach_of: dict[str, Reach]  # per state, what its cut treaties tell apart
+    reach: Reach  # what any of them tells apart
+
+    @classmethod
+    def of(cls, by_party: dict[str, list]) -> Scoped:
+        """Collect them from each state's treaties in force."""
+        limited: set[tuple[str, str]] = set()
+        treaties_of: dict[str, Corpus] = {}
+        for sid, treaties in by_party.items():
+            mine = []
+            for t in treaties:
+                obs = [ob for ob in t.obligations if ob.kind is Kind.DEFENSE and not ob.scope.anywhere]
+                limited |= {(t.id, ob.id) for ob in obs}
+                reach = tuple(ob for ob in obs if any(_may_cover_forces(c) for c in ob.scope.clauses))
+                if reach:  # the treaty with only those obligations: the engine judges nothing else per theatre
+                    mine.append(t.model_copy(update={"obligations": reach}))
+            if mine:
+                treaties_of[sid] = Corpus(mine)
+        reach_of = {sid: Reach.of(sub) for sid, sub in treaties_of.items()}
+        return cls(frozenset(limited), treaties_of, reach_of, Reach.of(t for sub in treaties_of.values() for t in sub))
+
+    def key(self, place: Place) -> Theatre:
+        """The theatre of a war fought at ``place``, reduced to what the clauses in force can tell apart."""
+        return self.reach.key(place)
+
+
 @dataclass
 class CascadeIndex:
     """Every obligation in force on a date that can bring a state into a war, as arrays.
 
     ``ids`` is the universe (every party to a treaty in force, and every state a condition names).
     Link ``k`` brings ``obligor[k]`` in on ``side[k]`` when ``beneficiary[k]`` fights on that side.
+    The index of a date reads each defender as attacked on its home territory (the sweeps' round 0);
+    :meth:`theatre` gives the index for states joining a war, attacked in their forces in its theatre.
     """
 
     on: date
     ids: tuple[str, ...]
     links: list[Link]
     treaties_of: dict[str, Corpus]  # per state, the treaties in force it is a member of
+    adversaries: dict[tuple[str, str], frozenset[str]]  # obligations owed only against named states
+    scoped: Scoped  # what a theatre can change
     pos: dict[str, int] = field(init=False)
     obligor: np.ndarray = field(init=False)
     beneficiary: np.ndarray = field(init=False)
@@ -95,6 +165,8 @@ class CascadeIndex:
         for k, o in enumerate(self.obligor.tolist()):
             self.by_obligor.setdefault(o, []).append(k)
         self._dense: dict[bool, Propagator] = {}
+        self._theatres: dict[Theatre, CascadeIndex] = {}
+        self._forces: dict[tuple[str, Theatre], list[Link]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -108,6 +180,47 @@ class CascadeIndex:
         if conditional not in self._dense:
             self._dense[conditional] = Propagator(self, self.selected(conditional))
         return self._dense[conditional]
+
+    def theatre(self, place: Place) -> CascadeIndex:
+        """The index for a war fought at ``place``: each defender attacked in its forces there (cached).
+
+        Only the scope-limited obligations are judged again, for the forces place; the others answer
+        as at home. Theatres that no clause in force tells apart share one index.
+        """
+        scoped = self.scoped
+        key = scoped.key(place)
+        if key not in self._theatres:
+            links = [k for k in self.links if k.side is Side.AGGRESSOR or _key(k.finding) not in scoped.limited]
+            for sid, sub in sorted(scoped.treaties_of.items()):
+                links += self._forces_links(sid, sub, scoped.reach_of[sid].key(place))
+            self._theatres[key] = CascadeIndex(self.on, self.ids, links, self.treaties_of, self.adversaries, scoped)
+        return self._theatres[key]
+
+    def _forces_links(self, sid: str, sub: Corpus, theatre: Theatre) -> list[Link]:
+        """Links owed to ``sid`` attacked in its forces in ``theatre`` under its cut treaties ``sub`` (cached)."""
+        if (sid, theatre) not in self._forces:
+            regions, admin = theatre
+            name = f"{states.name(sid)} forces in the theatre of war"
+            forces = Place(name=name, state=sid, kind=PlaceKind.FORCES, regions=regions, administered_by=admin)
+            self._forces[sid, theatre] = _defence_links(sid, forces, sub, self.adversaries, self.on)
+        return self._forces[sid, theatre]
+
+
+def _key(f: Finding) -> tuple[str, str]:
+    return f.treaty, f.obligation
+
+
+def _defence_links(
+    sid: str, place: Place, sub: Corpus, adversaries: dict[tuple[str, str], frozenset[str]], on: date
+) -> list[Link]:
+    """Defence links owed to ``sid`` attacked at ``place`` by an unnamed state and by the adversaries named."""
+    plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), sub).findings
+    links = _links([f for f in plain if _key(f) not in adversaries], Side.DEFENDER, adversaries)
+    foes = tuple(sorted({s for t in sub for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid}))
+    if foes:
+        named = assess_event(Event(attackers=foes, target=sid, place=place, on=on), sub).findings
+        links += _links([f for f in named if _key(f) in adversaries], Side.DEFENDER, adversaries)
+    return links
 
 
 @lru_cache(maxsize=16)
@@ -127,22 +240,15 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
                 named |= adv
     links: list[Link] = []
     treaties_of = {sid: Corpus(treaties) for sid, treaties in by_party.items()}
-    for sid, treaties in sorted(by_party.items()):
+    for sid, _ in sorted(by_party.items()):
         sub = treaties_of[sid]
         # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
-        plain = assess_event(Event(attackers=(), target=sid, place=places.home(sid), on=on), sub).findings
-        links += _links([f for f in plain if (f.treaty, f.obligation) not in adversaries], Side.DEFENDER, adversaries)
-        foes = tuple(
-            sorted({s for t in treaties for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid})
-        )
-        if foes:
-            named_ = assess_event(Event(attackers=foes, target=sid, place=places.home(sid), on=on), sub).findings
-            links += _links([f for f in named_ if (f.treaty, f.obligation) in adversaries], Side.DEFENDER, adversaries)
+        links += _defence_links(sid, places.home(sid), sub, adversaries, on)
         # as an aggressor: only offence obligations owed to it (no particular target)
         attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
         links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
     ids = tuple(sorted(set(by_party) | named))
-    return CascadeIndex(on=on, ids=ids, links=links, treaties_of=treaties_of)
+    return CascadeIndex(on, ids, links, treaties_of, adversaries, Scoped.of(by_party))
 
 
 class Propagator:
@@ -386,9 +492,9 @@ class Scenario:
 
 
 def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Scenario:
-    """The engine's findings for ``event`` and the index for its date, as a :class:`Scenario`."""
+    """The engine's findings for ``event`` and the index for its date and theatre, as a :class:`Scenario`."""
     corpus = corpus if corpus is not None else active_corpus()
-    index = compile_index(corpus, event.on)
+    index = compile_index(corpus, event.on).theatre(event.place)
     # the engine on the treaties in force that bind a round-0 belligerent: the same findings, fewer treaties
     mine = {t.id: t for s in (event.target, *event.attackers) for t in index.treaties_of.get(s, ())}
     findings = assess_event(event, Corpus(mine.values())).findings

@@ -69,6 +69,9 @@ def cascade(
 ) -> None:
     """The war round by round: who enters, on which side, and by which finding.
 
+    Round 1 is what `assess` finds; a state joining the defender side then counts as attacked in its
+    forces in the theatre (the event's regions and administrator), and its allies' clauses are read for that.
+
     Example: foedus cascade --target PRK --attacker KOR --on 2025-03-01
     """
     c = run_cascade(target, attacker, _cli()._day(on), place, act, conditional=conditional)

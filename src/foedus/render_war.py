@@ -40,6 +40,14 @@ def cascade(c: Cascade) -> Group:
     threshold = (
         "obligated or conditional" if c.conditional else "obligated (use --conditional to count conditional too)"
     )
+    theatre = ", ".join(e.place.regions) or "no region"
+    parts.append(
+        Text(
+            f"from round 2, a state that joined the defender side counts as attacked in its forces in the theatre "
+            f"({theatre}; administered by {states.name(e.place.administrator)})",
+            style="dim",
+        )
+    )
     parts.append(Text(f"{c.rounds} round(s) to the fixed point; findings counted: {threshold}", style="dim"))
     return Group(*parts)
 

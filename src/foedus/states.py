@@ -125,8 +125,9 @@ def _tables() -> tuple[dict[int, tuple[str | None, str, str]], dict[str, int], d
     return by_cow, iso_to_cow, cowc_to_cow, names
 
 
-def _iso_set() -> set[str]:
-    return {x for x in _codelist()["iso3c"] if x}
+@cache
+def _iso_set() -> frozenset[str]:
+    return frozenset(x for x in _codelist()["iso3c"] if x)
 
 
 def _name_of_iso(iso: str) -> str:

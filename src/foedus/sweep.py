@@ -1,7 +1,9 @@
 """Sweeps: the cascade for every ordered attacker–target pair of system members, on a date or per year.
 
 A sweep reads the same index and the same round rule as :func:`foedus.cascade.cascade`, for an
-armed attack on the target's home territory, thousands of wars at a time as matrix products. The
+armed attack on the target's home territory, thousands of wars at a time as matrix products: round 1
+from the date's index (the target attacked at home), later rounds from the index of the target's
+theatre (each joiner attacked in its forces there), the wars grouped by theatre. The
 result is a long table, one row per state in each war: ``on, attacker, target, state, side, round``,
 with ``side`` one of ``defender``, ``aggressor`` or ``conflict`` (bound to both sides, stays out).
 It is written to Parquet. With a dask.distributed client, the blocks of pairs (or the years) run
@@ -22,8 +24,8 @@ import polars as pl
 import pyarrow.parquet as pq
 from threadpoolctl import threadpool_limits
 
-from . import states
-from .cascade import NOT, Propagator, Side, advance, compile_index
+from . import places, states
+from .cascade import NOT, Propagator, Side, Theatre, advance, compile_index
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
 from .store import active_corpus
@@ -59,16 +61,27 @@ def pairs(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _block(
-    kernel: Propagator, universe: tuple[str, ...], member_cols: np.ndarray, a: np.ndarray, t: np.ndarray, on: date
+    home: Propagator,
+    theatre: Propagator,
+    universe: tuple[str, ...],
+    member_cols: np.ndarray,
+    a: np.ndarray,
+    t: np.ndarray,
+    on: date,
 ) -> pl.DataFrame:
-    """The cascades of one block of pairs (positions among members) as rows of the long table."""
+    """The cascades of one block of pairs (positions among members) as rows of the long table.
+
+    ``home`` gives round 1 (the target attacked at home), ``theatre`` the later rounds; every target in
+    the block shares that theatre.
+    """
     n = len(universe)
     d0 = np.zeros((a.size, n), dtype=bool)
     a0 = np.zeros_like(d0)
     rows = np.arange(a.size)
     d0[rows, member_cols[t]] = True
     a0[rows, member_cols[a]] = True
-    r = advance(d0, a0, kernel)
+    roots = home(rows, d0, a0, d0, a0, np.ones_like(d0))
+    r = advance(d0, a0, theatre, roots)
     frames = []
     for side, rounds in (
         (Side.DEFENDER.value, r.defender),
@@ -94,19 +107,37 @@ def _block(
     )
 
 
+Task = tuple[Theatre, np.ndarray, np.ndarray]  # a block: its targets' theatre, attackers, targets
+
+
 def _setup(
-    corpus: Corpus,
-    on: date,
-    conditional: bool,
-    members: list[str],
-) -> tuple[Propagator, tuple[str, ...], np.ndarray, int]:
-    """The kernel over the index's states plus any member the index lacks (with no links)."""
+    corpus: Corpus, on: date, conditional: bool, members: list[str]
+) -> tuple[Propagator, dict[Theatre, Propagator], list[Task], tuple[str, ...], np.ndarray]:
+    """The kernels and the blocks of work of a sweep.
+
+    The kernels span the index's states plus any member the index lacks (with no links): one for round
+    1 (each target attacked at home), one per theatre for the later rounds. A block holds at most
+    ``BLOCK`` ordered pairs whose targets share one theatre: their home.
+    """
     index = compile_index(corpus, on)
     extra = [s for s in members if s not in index.pos]
     universe = index.ids + tuple(extra)
-    kernel = index.propagator(conditional).padded(len(universe))
     col = {s: i for i, s in enumerate(universe)}
-    return kernel, universe, np.array([col[s] for s in members]), len(members)
+    home = index.propagator(conditional).padded(len(universe))
+    by_theatre: dict[Theatre, list[int]] = {}
+    for i, m in enumerate(members):
+        by_theatre.setdefault(index.scoped.key(places.home(m)), []).append(i)
+    kernels = {
+        key: index.theatre(places.home(members[targets[0]])).propagator(conditional).padded(len(universe))
+        for key, targets in by_theatre.items()
+    }
+    a, t = pairs(list(range(len(members))))
+    tasks = []
+    for key, targets in by_theatre.items():
+        keep = np.isin(t, targets)
+        ga, gt = a[keep], t[keep]
+        tasks += [(key, ga[s : s + BLOCK], gt[s : s + BLOCK]) for s in range(0, ga.size, BLOCK)]
+    return home, kernels, tasks, universe, np.array([col[s] for s in members])
 
 
 def sweep_date(
@@ -119,39 +150,39 @@ def sweep_date(
 ) -> pl.DataFrame:
     """The cascade of every ordered pair of members on ``on``; ``progress(done, total)`` after each block.
 
-    ``members`` defaults to the COW system members on ``on``.
+    ``members`` defaults to the COW system members on ``on``. Rows come grouped by the target's theatre.
     """
     corpus = corpus if corpus is not None else active_corpus()
     members = members if members is not None else members_on(on)
-    kernel, universe, member_cols, n = _setup(corpus, on, conditional, members)
-    a, t = pairs(list(range(n)))
-    starts = range(0, a.size, BLOCK)
+    home, kernels, tasks, universe, member_cols = _setup(corpus, on, conditional, members)
+    total = sum(a.size for _, a, _ in tasks)
+    done = 0
     if client is None:  # one block per core (numpy releases the GIL); BLAS kept to one thread per block
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            jobs = [
-                pool.submit(_block, kernel, universe, member_cols, a[s : s + BLOCK], t[s : s + BLOCK], on)
-                for s in starts
-            ]
+            jobs = [pool.submit(_block, home, kernels[key], universe, member_cols, a, t, on) for key, a, t in tasks]
             parts = []
-            for s, job in zip(starts, jobs, strict=True):
+            for (_, a, _), job in zip(tasks, jobs, strict=True):
                 parts.append(job.result())
+                done += a.size
                 if progress:
-                    progress(min(s + BLOCK, a.size), a.size)
+                    progress(done, total)
     else:
         from distributed import as_completed
 
-        k = client.scatter(kernel, broadcast=True)
+        h = client.scatter(home, broadcast=True)
+        shipped = {key: client.scatter(k, broadcast=True) for key, k in kernels.items()}
         futures = {
-            client.submit(_block, k, universe, member_cols, a[s : s + BLOCK], t[s : s + BLOCK], on): i
-            for i, s in enumerate(starts)
+            client.submit(_block, h, shipped[key], universe, member_cols, a, t, on): i
+            for i, (key, a, t) in enumerate(tasks)
         }
-        done: dict[int, pl.DataFrame] = {}
+        finished: dict[int, pl.DataFrame] = {}
         for fut in as_completed(futures):
             i = futures[fut]
-            done[i] = fut.result()
+            finished[i] = fut.result()
+            done += tasks[i][1].size
             if progress:
-                progress(sum(min(BLOCK, a.size - starts[j]) for j in done), a.size)
-        parts = [done[i] for i in range(len(starts))]
+                progress(done, total)
+        parts = [finished[i] for i in range(len(tasks))]
     return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
 
 
