@@ -62,6 +62,9 @@ def test_north_korea_attacks_south_korea_the_us_enters_and_only_allies_covering_
     assert {f.treaty for e in c.entries for f in e.findings if f.beneficiary == "USA"} == {"anzus-1951", "usa-phl-1951"}
     nzl = next(e for e in c.entries if e.state == "NZL")
     assert nzl.round == 3 and ("anzus-1951", "AUS") in {(f.treaty, f.beneficiary) for f in nzl.findings}
+    # The Manila Pact's area is the parties' territories and South-East Asia / the South-West Pacific:
+    # Philippine forces in Korea are outside it, so no SEATO party follows the Philippines.
+    assert set(rounds) == {"KOR", "PRK", "USA", "AUS", "PHL", "NZL"}
     # later rounds read each entrant's own allies: every later entrant is owed to an earlier one
     for e in c.entries:
         if e.round > 1:
