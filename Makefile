@@ -17,6 +17,7 @@ run: $(BIN)/.installed
 	$(BIN)/foedus assess --target "North Korea" --attacker "South Korea"
 
 test: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed
