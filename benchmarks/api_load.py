@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,31 +21,9 @@ from pathlib import Path
 import httpx
 
 from foedus import assess
+from foedus.testing import start_server
 
 SCENARIO = {"target": "North Korea", "attackers": ["South Korea"], "on": "2025-03-01"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(data_dir: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    foedus = Path(sys.executable).with_name("foedus")
-    proc = subprocess.Popen([str(foedus), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env={**os.environ, "FOEDUS_DATA_DIR": data_dir},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/api/meta", timeout=1).raise_for_status()
-            return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("foedus serve did not start")
 
 
 def _client_run(url: str, n: int) -> list[float]:
@@ -88,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         os.environ["FOEDUS_DATA_DIR"] = data_dir
-        proc, url = _start_server(data_dir)
+        proc, url = start_server(Path(data_dir))
         try:
             load(url, 100, args.threads)  # warm up
             wall, lat = load(url, args.requests, args.threads)
