@@ -44,6 +44,17 @@ def networks(members: list[str]):
     yield "synthetic stress case: all 745 ATOP-sized alliances in force at once", synthetic_corpus(members)
 
 
+def measure_on_networks(run) -> None:
+    """Run ``run(corpus, members)`` on each measured network, over the COW members of ``DAY``."""
+    use_shared_state_list()
+    from foedus.sweep import members_on
+
+    members = members_on(DAY)
+    for label, corpus in networks(members):
+        print(f"-- {label}")
+        run(corpus, members)
+
+
 def synthetic_corpus(members: list[str], seed: int = 1, alliances: int = ALLIANCES, defence: float = 0.65):
     """Alliances among ``members``, mostly regional as in ATOP: many bilateral pacts, a few large ones.
 

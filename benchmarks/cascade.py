@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from benchmarks._war import DAY, busiest_scenario, naive_cascade, networks, timed, use_shared_state_list
+from benchmarks._war import DAY, busiest_scenario, measure_on_networks, naive_cascade, timed
 
 
 def main() -> None:
-    use_shared_state_list()
-    from foedus.sweep import members_on
-
-    members = members_on(DAY)
-    for label, corpus in networks(members):
-        print(f"-- {label}")
-        run(corpus, members)
+    measure_on_networks(run)
 
 
 def run(corpus, members: list[str]) -> None:

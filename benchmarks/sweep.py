@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import time
 
-from benchmarks._war import DAY, naive_cascade, networks, use_shared_state_list
+from benchmarks._war import DAY, measure_on_networks, naive_cascade
 
 SAMPLE = 40  # pairs timed for the baseline, whose per-pair cost is then scaled to all pairs
 
 
 def main() -> None:
-    use_shared_state_list()
-    from foedus.sweep import members_on
-
-    members = members_on(DAY)
-    for label, corpus in networks(members):
-        print(f"-- {label}")
-        run(corpus, members)
+    measure_on_networks(run)
 
 
 def run(corpus, members: list[str]) -> None:
