@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import time
 from pathlib import Path
 
 import polars as pl
@@ -82,3 +85,60 @@ def test_a_malformed_file_leaves_no_copy(tmp_path):
     with pytest.raises(DataError, match="not an ATOP dyad-year obligations file"):
         P.read_atop_flags("5.1", bad)
     assert not parsed_cache.copy_path(bad, "atop-5.1-flags").exists()
+
+
+class CountedHash:
+    """hashlib.file_digest, counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.real = hashlib.file_digest
+
+    def __call__(self, f, name):
+        self.calls += 1
+        return self.real(f, name)
+
+
+@pytest.fixture
+def counted_hash(monkeypatch) -> CountedHash:
+    counted = CountedHash()
+    monkeypatch.setattr(hashlib, "file_digest", counted)
+    return counted
+
+
+def test_a_settled_file_is_hashed_once(tmp_path, monkeypatch, counted_hash):
+    monkeypatch.setattr(parsed_cache, "SETTLED", 0)
+    source = tmp_path / "a.csv"
+    source.write_bytes(b"x" * 1000)
+    assert {parsed_cache.digest(source) for _ in range(3)} == {hashlib.sha256(b"x" * 1000).hexdigest()}
+    assert counted_hash.calls == 1
+
+
+def test_a_file_changed_shortly_before_hashing_is_hashed_each_time(tmp_path, counted_hash):
+    source = tmp_path / "a.csv"
+    source.write_bytes(b"x" * 1000)
+    parsed_cache.digest(source)
+    parsed_cache.digest(source)
+    assert counted_hash.calls == 2
+
+
+def test_a_rewrite_with_the_same_size_and_modification_time_is_hashed_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(parsed_cache, "SETTLED", 0)
+    source = tmp_path / "a.csv"
+    source.write_bytes(b"x" * 1000)
+    before = source.stat()
+    assert parsed_cache.digest(source) == hashlib.sha256(b"x" * 1000).hexdigest()
+    time.sleep(0.01)
+    source.write_bytes(b"y" * 1000)
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time still moves
+    assert parsed_cache.digest(source) == hashlib.sha256(b"y" * 1000).hexdigest()
+
+
+def test_a_damaged_digest_memo_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(parsed_cache, "SETTLED", 0)
+    source = tmp_path / "a.csv"
+    source.write_bytes(b"x" * 1000)
+    parsed_cache.digest(source)
+    for memo in (parsed_cache.data_dir() / "cache" / "digests").iterdir():
+        memo.write_text("garbage")
+    assert parsed_cache.digest(source) == hashlib.sha256(b"x" * 1000).hexdigest()

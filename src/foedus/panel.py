@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from . import parsed_cache, similarity, states
 from .datasets import atop, registry
 from .datasets.atop_dyads import FLAGS, directed_dyad_years
+from .dyad_slots import DyadSlots
 from .errors import DataError, FoedusError
 
 Unit = Literal["dyad-year", "state-year"]
@@ -213,47 +214,33 @@ def create_dyad_years(
     c1, c2, lo, hi = c1[keep], c2[keep], lo[keep], hi[keep]
     order = np.lexsort((lo, c2, c1))
     c1, c2, lo, counts = c1[order], c2[order], lo[order], (hi - lo + 1)[order]
-    # row -> its spell pair, and the year as the pair's first year plus the row's place in its run
+    # one row per year of each spell pair: the pair's codes repeated, years counting up from its first
+    year = np.ones(counts.sum(), dtype=np.int32)  # steps of one year, and a jump back at each new pair
     starts = np.cumsum(counts) - counts
-    which = np.zeros(counts.sum(), dtype=np.intp)
-    which[starts[1:]] = 1
-    which = np.cumsum(which)
-    year = (lo - starts)[which] + np.arange(which.size)
-    frame = pl.DataFrame({"ccode1": c1[which], "ccode2": c2[which], "year": year},
-                         schema={"ccode1": pl.Int32, "ccode2": pl.Int32, "year": pl.Int32})
+    year[starts] = lo
+    year[starts[1:]] -= (lo + counts - 1)[:-1]
+    np.cumsum(year, out=year)
+    frame = pl.DataFrame({"ccode1": np.repeat(c1, counts), "ccode2": np.repeat(c2, counts), "year": year})
     # a state that left and rejoined within one year would pair twice with the same state that year
     rejoined = (np.diff(ccode) == 0) & (first_year[1:] == last_year[:-1])
     frame = frame.unique(maintain_order=True) if rejoined.any() else frame
     return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
 
 
-def _dyad_key() -> pl.Expr:
-    """One int64 per directed dyad-year, ordered as (ccode1, ccode2, year): cheap to sort and join on."""
-    return pl.col("ccode1").cast(pl.Int64) * 2**24 + pl.col("ccode2").cast(pl.Int64) * 2**12 + pl.col("year")
+def _extended(values: np.ndarray, fill: float) -> np.ndarray:
+    """``values`` with ``fill`` appended, in their own type."""
+    return np.concatenate([values, np.full(1, fill, dtype=values.dtype)])
 
 
-def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
+def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame, fill: float) -> pl.DataFrame:
     """Left-join per-dyad-year ``values`` (one row per dyad-year) onto ``frame``, keeping its rows and order.
 
-    Both sides are keyed by :func:`_dyad_key` and matched by binary search; the matched values are
-    scattered into columns that are missing elsewhere.
+    Rows without a value get ``fill``. The lookup is by dense slots (:mod:`foedus.dyad_slots`),
+    so neither side is sorted or hashed.
     """
-    right = values.select(pl.exclude("ccode1", "ccode2", "year"), _key=_dyad_key()).sort("_key")
-    keys, wanted = right["_key"].to_numpy(), frame.select(_dyad_key()).to_series().to_numpy()
-    if (np.diff(wanted) > 0).all():  # as created: search the few value keys among the many frame keys
-        at = np.searchsorted(wanted, keys)
-        hit = at < len(wanted)
-        hit[hit] = wanted[at[hit]] == keys[hit]
-        frame_rows, value_rows = at[hit], np.flatnonzero(hit)
-    else:
-        at = np.searchsorted(keys, wanted)
-        hit = at < len(keys)
-        hit[hit] = keys[at[hit]] == wanted[hit]
-        frame_rows, value_rows = np.flatnonzero(hit), at[hit]
-    matched = right.drop("_key")[value_rows]
-    columns = [pl.repeat(None, len(frame), dtype=v.dtype, eager=True).alias(v.name).scatter(frame_rows, v)
-               for v in matched]
-    return frame.drop(matched.columns, strict=False).hstack(columns)
+    rows = DyadSlots(*(values[c].to_numpy() for c in DYAD_KEY)).rows(*(frame[c].to_numpy() for c in DYAD_KEY))
+    columns = [pl.Series(v.name, _extended(v.to_numpy(), fill).take(rows)) for v in values.drop(DYAD_KEY)]
+    return frame.drop([c.name for c in columns], strict=False).hstack(columns)
 
 
 def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
@@ -291,10 +278,11 @@ def _parse_atop_flags(path: Path) -> pl.DataFrame:
 
 
 def _unique_dyads(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """``frame``, refused when a directed dyad-year appears twice."""
-    keys = np.sort(frame.select(_dyad_key()).to_series().to_numpy())
-    if (np.diff(keys) == 0).any():
-        raise DataError(f"{path}: duplicate (ccode1, ccode2, year) rows")
+    """``frame``, refused when a directed dyad-year appears twice or a code is not a COW code."""
+    try:
+        DyadSlots(*(frame[c].to_numpy() for c in DYAD_KEY))
+    except ValueError as exc:
+        raise DataError(f"{path}: {exc} (ccode1, ccode2, year)") from None
     return frame
 
 
@@ -304,12 +292,12 @@ def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([atop, swapped]).group_by("ccode1", "ccode2", "year").agg(pl.col(ATOP_COLUMNS).max())
 
 
-def _covered(
-    frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int], dtype: type[pl.DataType]
-) -> pl.DataFrame:
-    """Zero where the dataset covers the year but has no row; missing outside its coverage."""
+def _missing_outside(frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int]) -> pl.DataFrame:
+    """``columns`` made missing in the years the dataset does not cover."""
     inside = pl.col("year").is_between(*coverage)
-    return frame.with_columns(pl.when(inside).then(pl.col(c).fill_null(0)).cast(dtype).alias(c) for c in columns)
+    if frame.select(inside.all()).item():
+        return frame
+    return frame.with_columns(pl.when(inside).then(pl.col(c)).alias(c) for c in columns)
 
 
 def _need(panel: Panel, unit: Unit | None, verb: str) -> None:
@@ -336,8 +324,8 @@ def add_atop_alliance(
     coverage = coverage or release.coverage
     atop = read_atop_flags(version, atop_file)
     if panel.unit == "dyad-year":
-        frame = _join_dyads(panel.frame, atop if panel.directed else _either_direction(atop))
-        return panel._with(_covered(frame, ATOP_COLUMNS, coverage, pl.Int8), *release.sources)
+        frame = _join_dyads(panel.frame, atop if panel.directed else _either_direction(atop), fill=0)
+        return panel._with(_missing_outside(frame, ATOP_COLUMNS, coverage), *release.sources)
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
         dyads.join(_either_direction(atop), on=["ccode1", "ccode2", "year"], how="inner")
@@ -347,8 +335,8 @@ def add_atop_alliance(
     columns = tuple(STATE_YEAR_COUNTS.values())
     frame = panel.frame.drop(columns, strict=False).join(
         counts, on=["ccode", "year"], how="left", maintain_order="left"
-    )
-    return panel._with(_covered(frame, columns, coverage, pl.Int32), *release.sources)
+    ).with_columns(pl.col(columns).fill_null(0).cast(pl.Int32))
+    return panel._with(_missing_outside(frame, columns, coverage), *release.sources)
 
 
 def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
@@ -434,7 +422,7 @@ def add_similarity(
         {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in (*keys, *columns.values())},
         schema=keys | dict.fromkeys(columns.values(), pl.Float64),
     ).with_columns(pl.col(list(columns.values())).fill_nan(None))
-    frame = _join_dyads(panel.frame, scores)
+    frame = _join_dyads(panel.frame, scores, fill=np.nan).with_columns(pl.col(list(columns.values())).fill_nan(None))
     return panel._with(frame, *release.sources, *(MEASURE_SOURCES[m] for m in measures))
 
 
