@@ -249,6 +249,10 @@ def test_a_malformed_atop_file_is_refused(files, tmp_path):
     dup.write_text("\n".join([*lines[:3], lines[2]]) + "\n")
     with pytest.raises(DataError, match="duplicate"):
         P.add_atop_alliance(dyads, dup)
+    two = tmp_path / "two.csv"
+    two.write_text("\n".join([lines[0], lines[1], "2,200,1950,1,0,2,0,0"]) + "\n")
+    with pytest.raises(DataError, match=r"atop_neutral is 2 for \(2, 200, 1950\), not 0 or 1"):
+        P.add_atop_alliance(dyads, two)
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv", ".dta"])

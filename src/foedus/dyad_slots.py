@@ -1,10 +1,10 @@
-"""Dense slots for dyad-years: where a panel row's value sits, found by array lookups alone.
+"""Dense slots for dyad-years: where a value keyed by ``(ccode1, ccode2, year)`` sits, by array lookups alone.
 
-The states that appear in the values are numbered, the directed pairs of those numbers that
-carry values are numbered in turn, and every (pair, year) gets a slot in a dense array holding
-the row of its value. Finding the value rows of a whole panel is then a few vectorised
-gathers, whatever the panel's order: no sort, no hash table. A panel holds each pair's years
-together, so pairs are looked up once per run of rows and the years added on.
+The states that appear in a set of values are numbered, the directed pairs of those numbers
+that carry values are numbered in turn, and every (pair, year) gets a slot in a dense space.
+A value column spread over that space (:meth:`DyadSlots.table`) is then read for a whole
+panel with one vectorised gather, whatever the panel's order: no sort, no hash table. A
+panel holds each pair's years together, so pairs are looked up once per run of rows.
 """
 
 from __future__ import annotations
@@ -27,13 +27,16 @@ def _run_starts(ccode1: np.ndarray, ccode2: np.ndarray) -> tuple[np.ndarray, np.
 
 
 class DyadSlots:
-    """The value row of every dyad-year keyed by ``(ccode1, ccode2, year)`` arrays, one row each."""
+    """The slot space of a set of values keyed by ``(ccode1, ccode2, year)`` arrays, one row per dyad-year.
+
+    ``values`` holds each value row's slot. Every other slot is empty, among them all slots of
+    codes and years the values do not have.
+    """
 
     def __init__(self, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> None:
         if not _non_negative(ccode1, ccode2):
             raise ValueError("negative country codes")
-        self.size = len(year)
-        top = max(int(ccode1.max()), int(ccode2.max())) if self.size else 0
+        top = max(int(ccode1.max()), int(ccode2.max())) if year.size else 0
         seen = np.zeros(top + 2, dtype=bool)  # the last entry stands for every larger code
         seen[ccode1] = seen[ccode2] = True
         codes = np.flatnonzero(seen)
@@ -45,14 +48,19 @@ class DyadSlots:
         present = np.flatnonzero(self._pair_number)
         self._pair_number[present] = np.arange(1, present.size + 1)
         # one slot before the first year and one after the last, both always empty
-        self._first = int(year.min()) - 1 if self.size else 0
-        self._span = int(year.max()) - self._first + 2 if self.size else 2
-        self._rows = np.full((present.size + 1) * self._span, self.size, dtype=np.intp)
-        slots = self._slots(ccode1, ccode2, year)
-        row = np.arange(self.size)
-        self._rows[slots] = row
-        if not np.array_equal(self._rows[slots], row):  # a later row took an earlier one's slot
+        self._first = int(year.min()) - 1 if year.size else 0
+        self._span = int(year.max()) - self._first + 2 if year.size else 2
+        self.size = (present.size + 1) * self._span
+        self.values = self.of(ccode1, ccode2, year)
+        if not (np.diff(self.values) > 0).all() and self._shared():  # slots rise with sorted, unique values
             raise ValueError("duplicate dyad-year rows")
+
+    def _shared(self) -> bool:
+        """Whether two values share a slot: each row's number, written to its slot, must read back."""
+        row = np.arange(self.values.size)
+        probe = np.zeros(self.size, dtype=np.intp)
+        probe[self.values] = row
+        return not np.array_equal(probe[self.values], row)
 
     def _pairs(self, ccode1: np.ndarray, ccode2: np.ndarray) -> np.ndarray:
         pair = np.take(self._state, ccode1, mode="clip")
@@ -60,8 +68,13 @@ class DyadSlots:
         pair += np.take(self._state, ccode2, mode="clip")
         return pair
 
-    def _slots(self, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> np.ndarray:
-        """Each row's slot: its pair's block of years, looked up once per run of rows, plus its year."""
+    def of(self, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """Each dyad-year's slot (an empty one where the values have none)."""
+        if not _non_negative(ccode1, ccode2):  # no values for a negative code
+            known = (ccode1 >= 0) & (ccode2 >= 0)
+            out = np.zeros(len(year), dtype=np.intp)  # slot 0: the pair without values
+            out[known] = self.of(ccode1[known], ccode2[known], year[known])
+            return out
         if not year.size:
             return np.zeros(0, dtype=np.intp)
         starts, first1, first2 = _run_starts(ccode1, ccode2)
@@ -72,12 +85,8 @@ class DyadSlots:
         slots += year if inside else np.clip(year, self._first, last)
         return slots
 
-    def rows(self, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> np.ndarray:
-        """For each dyad-year, the row of its value; ``self.size`` (one past the end) where it has none."""
-        if not _non_negative(ccode1, ccode2):  # no values for a negative code
-            known = (ccode1 >= 0) & (ccode2 >= 0)
-            out = np.full(len(year), self.size, dtype=np.intp)
-            out[known] = self.rows(ccode1[known], ccode2[known], year[known])
-            return out
-        slots = self._slots(ccode1, ccode2, year)
-        return np.take(self._rows, slots, out=slots, mode="clip")  # in place: slots are always in range
+    def table(self, column: np.ndarray, fill: float) -> np.ndarray:
+        """``column`` (one entry per value row) spread over the slot space, ``fill`` in the empty slots."""
+        table = np.full(self.size, fill, dtype=column.dtype)
+        table[self.values] = column
+        return table

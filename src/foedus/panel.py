@@ -238,9 +238,34 @@ def _join_dyads(frame: pl.DataFrame, values: pl.DataFrame, fill: float) -> pl.Da
     Rows without a value get ``fill``. The lookup is by dense slots (:mod:`foedus.dyad_slots`),
     so neither side is sorted or hashed.
     """
-    rows = DyadSlots(*(values[c].to_numpy() for c in DYAD_KEY)).rows(*(frame[c].to_numpy() for c in DYAD_KEY))
+    slots = DyadSlots(*(values[c].to_numpy() for c in DYAD_KEY))
+    rows = slots.of(*(frame[c].to_numpy() for c in DYAD_KEY))
+    np.take(slots.table(np.arange(values.height), values.height), rows, out=rows, mode="clip")
     columns = [pl.Series(v.name, _extended(v.to_numpy(), fill).take(rows)) for v in values.drop(DYAD_KEY)]
     return frame.drop([c.name for c in columns], strict=False).hstack(columns)
+
+
+def _join_flags(frame: pl.DataFrame, flags: pl.DataFrame, either: bool = False) -> pl.DataFrame:
+    """Left-join per-dyad-year 0/1 ``flags`` onto ``frame`` as :func:`_join_dyads` does, 0 where none.
+
+    With ``either``, a row takes a flag set in either direction: (ccode1, ccode2) or (ccode2,
+    ccode1). The flags travel as the bits of one byte, so one gather (per direction) moves them all.
+    """
+    names = [c for c in flags.columns if c not in DYAD_KEY]
+    packed = np.zeros(flags.height, dtype=np.uint8)
+    for bit, name in enumerate(names):
+        packed |= flags[name].to_numpy().astype(np.uint8) << bit
+    slots = DyadSlots(*(flags[c].to_numpy() for c in DYAD_KEY))
+    table = slots.table(packed, 0)
+    ccode1, ccode2, year = (frame[c].to_numpy() for c in DYAD_KEY)
+    got = table.take(slots.of(ccode1, ccode2, year))
+    if either:
+        got |= table.take(slots.of(ccode2, ccode1, year))
+    columns = []
+    for bit, name in enumerate(names):
+        flag = np.bitwise_and(got, 1 << bit)
+        columns.append(pl.Series(name, np.right_shift(flag, bit, out=flag).view(np.int8)))
+    return frame.drop(names, strict=False).hstack(columns)
 
 
 def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
@@ -264,7 +289,7 @@ def _derive_atop_flags(path: Path) -> pl.DataFrame:
     flags = directed_dyad_years(atop.read(path).frame, through=ATOP_RELEASES["4.01"].coverage[1])
     obligations = (pl.col(f).cast(pl.Int8).alias(f"atop_{f}") for f in FLAGS)
     frame = flags.select(pl.col(DYAD_KEY).cast(pl.Int32), *obligations)
-    return _unique_dyads(frame, path)
+    return _checked_flags(frame, path)
 
 
 def _parse_atop_flags(path: Path) -> pl.DataFrame:
@@ -274,15 +299,21 @@ def _parse_atop_flags(path: Path) -> pl.DataFrame:
         frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
-    return _unique_dyads(frame, path)
+    return _checked_flags(frame, path)
 
 
-def _unique_dyads(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """``frame``, refused when a directed dyad-year appears twice or a code is not a COW code."""
+def _checked_flags(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    """``frame``, refused when a directed dyad-year appears twice, a code is negative or a flag is not 0/1."""
     try:
         DyadSlots(*(frame[c].to_numpy() for c in DYAD_KEY))
     except ValueError as exc:
         raise DataError(f"{path}: {exc} (ccode1, ccode2, year)") from None
+    for name in OBLIGATIONS:
+        bad = frame.filter(~pl.col(name).is_in([0, 1]))
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise DataError(f"{path}: {name} is {row[name]} for ({row['ccode1']}, {row['ccode2']}, {row['year']}),"
+                            " not 0 or 1")
     return frame
 
 
@@ -324,11 +355,11 @@ def add_atop_alliance(
     coverage = coverage or release.coverage
     atop = read_atop_flags(version, atop_file)
     if panel.unit == "dyad-year":
-        frame = _join_dyads(panel.frame, atop if panel.directed else _either_direction(atop), fill=0)
+        frame = _join_flags(panel.frame, atop, either=not panel.directed)
         return panel._with(_missing_outside(frame, ATOP_COLUMNS, coverage), *release.sources)
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
-        dyads.join(_either_direction(atop), on=["ccode1", "ccode2", "year"], how="inner")
+        _join_flags(dyads, atop, either=True)
         .group_by(ccode="ccode1", year="year")
         .agg(pl.col(c).cast(pl.Int32).sum().alias(n) for c, n in STATE_YEAR_COUNTS.items())
     )
