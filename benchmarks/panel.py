@@ -66,19 +66,20 @@ def with_pandas() -> pd.DataFrame:
 
 
 def main() -> None:
+    runs = 5
     with tempfile.TemporaryDirectory(prefix="foedus-bench-") as data_dir:
         os.environ["FOEDUS_DATA_DIR"] = data_dir  # the fresh processes inherit it
-        cold_best, cold_median, cold_mib, cold = measure(with_foedus_cold, _digest)  # each in its own subdirectory
+        cold_best, cold_median, cold_mib, cold = measure(with_foedus_cold, _digest, runs)  # each its own subdirectory
         measure(write_copy, repeat=1)  # first use here, in a child: this process stays small for the next
-        fast_best, fast_median, fast_mib, fast = measure(with_foedus, _digest)
-    slow_best, slow_median, slow_mib, slow = measure(with_pandas, _digest)
+        fast_best, fast_median, fast_mib, fast = measure(with_foedus, _digest, runs)
+    slow_best, slow_median, slow_mib, slow = measure(with_pandas, _digest, runs)
     idle_mib = measure(nothing, repeat=1)[2]
-    print(f"directed dyad-years 1816-2016 with ATOP flags: {fast[0]:,} rows (best / median of 3 fresh processes)")
-    print(f"foedus, cold:     {cold_best:6.2f} s / {cold_median:6.2f} s   peak RSS {cold_mib:5.0f} MiB"
+    print(f"directed dyad-years 1816-2016 with ATOP flags: {fast[0]:,} rows (best / median of {runs} fresh processes)")
+    print(f"foedus, cold:     {cold_best:6.3f} s / {cold_median:6.3f} s   peak RSS {cold_mib:5.0f} MiB"
           "   (first use: parses the ATOP CSV, writes its copy)")
-    print(f"foedus, warm:     {fast_best:6.2f} s / {fast_median:6.2f} s   peak RSS {fast_mib:5.0f} MiB"
+    print(f"foedus, warm:     {fast_best:6.3f} s / {fast_median:6.3f} s   peak RSS {fast_mib:5.0f} MiB"
           "   (reads the parsed copy)")
-    print(f"pandas baseline:  {slow_best:6.2f} s / {slow_median:6.2f} s   peak RSS {slow_mib:5.0f} MiB")
+    print(f"pandas baseline:  {slow_best:6.3f} s / {slow_median:6.3f} s   peak RSS {slow_mib:5.0f} MiB")
     print(f"(the interpreter with numpy, pandas, polars and foedus loaded: {idle_mib:.0f} MiB)")
     print(f"speed-up warm: {slow_best / fast_best:.1f}x best, {slow_median / fast_median:.1f}x median; "
           f"cold: {slow_best / cold_best:.1f}x best, {slow_median / cold_median:.1f}x median; "

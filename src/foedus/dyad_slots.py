@@ -36,15 +36,16 @@ class DyadSlots:
     def __init__(self, ccode1: np.ndarray, ccode2: np.ndarray, year: np.ndarray) -> None:
         if not _non_negative(ccode1, ccode2):
             raise ValueError("negative country codes")
-        top = max(int(ccode1.max()), int(ccode2.max())) if year.size else 0
+        _, first1, first2 = _run_starts(ccode1, ccode2)  # every pair, at least once
+        top = max(int(first1.max()), int(first2.max())) if year.size else 0
         seen = np.zeros(top + 2, dtype=bool)  # the last entry stands for every larger code
-        seen[ccode1] = seen[ccode2] = True
+        seen[first1] = seen[first2] = True
         codes = np.flatnonzero(seen)
         self._states = codes.size + 1  # state numbers; the last one for codes without values
         self._state = np.full(top + 2, codes.size, dtype=np.intp)
         self._state[codes] = np.arange(codes.size)
         self._pair_number = np.zeros(self._states**2, dtype=np.intp)  # 0: a pair without values
-        self._pair_number[self._pairs(*_run_starts(ccode1, ccode2)[1:])] = 1
+        self._pair_number[self._pairs(first1, first2)] = 1
         present = np.flatnonzero(self._pair_number)
         self._pair_number[present] = np.arange(1, present.size + 1)
         # one slot before the first year and one after the last, both always empty
@@ -52,7 +53,8 @@ class DyadSlots:
         self._span = int(year.max()) - self._first + 2 if year.size else 2
         self.size = (present.size + 1) * self._span
         self.values = self.of(ccode1, ccode2, year)
-        if not (np.diff(self.values) > 0).all() and self._shared():  # slots rise with sorted, unique values
+        rising = bool((self.values[1:] > self.values[:-1]).all())  # as they do for sorted, unique values
+        if not rising and self._shared():
             raise ValueError("duplicate dyad-year rows")
 
     def _shared(self) -> bool:

@@ -161,8 +161,8 @@ def _check_years(years: tuple[int, int]) -> tuple[int, int]:
     return first, last
 
 
-def _spells(states_file: Path | None) -> pl.DataFrame:
-    """COW membership spells, sorted: ``ccode, first, last`` (first and last day as members)."""
+def _spells(states_file: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """COW membership spells, sorted: codes and the first and last days as members (``datetime64[D]``)."""
     path = _require(states_file, states.cow_states_path(), "cow-states")
     open_end = states.COW_COVERAGE_END + timedelta(days=1)
     rows = sorted(
@@ -170,13 +170,15 @@ def _spells(states_file: Path | None) -> pl.DataFrame:
         for c, ss in states.read_cow_states(path).items()
         for s in ss
     )
-    return pl.DataFrame(rows, schema={"ccode": pl.Int32, "first": pl.Date, "last": pl.Date}, orient="row")
+    ccode, first, last = zip(*rows, strict=True) if rows else ((), (), ())
+    return np.array(ccode, dtype=np.int32), np.array(first, dtype="datetime64[D]"), np.array(last, dtype="datetime64[D]")
 
 
 def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
     """Each state's years of membership: ``ccode, year``, sorted and unique."""
+    ccode, first, last = _spells(states_file)
     return (
-        _spells(states_file)
+        pl.DataFrame({"ccode": ccode, "first": first, "last": last})
         .select("ccode", year=pl.int_ranges(pl.col("first").dt.year(), pl.col("last").dt.year() + 1, dtype=pl.Int32))
         .explode("year")
         .filter(pl.col("year").is_between(*years))
@@ -201,9 +203,7 @@ def create_dyad_years(
     intersection, so the panel is built from pairs of spells, not pairs of state-years.
     """
     years = _check_years(years)
-    spells = _spells(states_file)
-    ccode = spells["ccode"].to_numpy()
-    first, last = spells["first"].to_numpy(), spells["last"].to_numpy()
+    ccode, first, last = _spells(states_file)
     first_year, last_year = (d.astype("datetime64[Y]").astype(np.int32) + 1970 for d in (first, last))
     # every pair of spells, by broadcasting: do they share a day, and in which years of the panel
     c1, c2 = np.broadcast_arrays(ccode[:, None], ccode[None, :])
@@ -212,7 +212,7 @@ def create_dyad_years(
     hi = np.minimum(np.minimum.outer(last_year, last_year), years[1])
     keep = pair & (np.maximum.outer(first, first) <= np.minimum.outer(last, last)) & (lo <= hi)
     c1, c2, lo, hi = c1[keep], c2[keep], lo[keep], hi[keep]
-    order = np.lexsort((lo, c2, c1))
+    order = np.argsort((c1.astype(np.int64) << 32) | (c2.astype(np.int64) << 16) | lo, kind="stable")
     c1, c2, lo, counts = c1[order], c2[order], lo[order], (hi - lo + 1)[order]
     # one row per year of each spell pair: the pair's codes repeated, years counting up from its first
     year = np.ones(counts.sum(), dtype=np.int32)  # steps of one year, and a jump back at each new pair
@@ -281,7 +281,7 @@ def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFr
     path = _require(path, registry.get("atop").path(release.file), "atop")
     parse = _derive_atop_flags if version == "4.01" else _parse_atop_flags
     frame = parsed_cache.parsed(path, f"atop-{version}-flags", parse)
-    return frame.with_columns(atop_alliance=pl.lit(1, pl.Int8))
+    return frame.hstack([pl.Series("atop_alliance", np.ones(frame.height, dtype=np.int8))])
 
 
 def _derive_atop_flags(path: Path) -> pl.DataFrame:
@@ -323,11 +323,11 @@ def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([atop, swapped]).group_by("ccode1", "ccode2", "year").agg(pl.col(ATOP_COLUMNS).max())
 
 
-def _missing_outside(frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int]) -> pl.DataFrame:
-    """``columns`` made missing in the years the dataset does not cover."""
-    inside = pl.col("year").is_between(*coverage)
-    if frame.select(inside.all()).item():
+def _missing_outside(panel: Panel, frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int]) -> pl.DataFrame:
+    """``columns`` of ``panel``'s new ``frame`` made missing in the years the dataset does not cover."""
+    if coverage[0] <= panel.years[0] and panel.years[1] <= coverage[1]:
         return frame
+    inside = pl.col("year").is_between(*coverage)
     return frame.with_columns(pl.when(inside).then(pl.col(c)).alias(c) for c in columns)
 
 
@@ -356,7 +356,7 @@ def add_atop_alliance(
     atop = read_atop_flags(version, atop_file)
     if panel.unit == "dyad-year":
         frame = _join_flags(panel.frame, atop, either=not panel.directed)
-        return panel._with(_missing_outside(frame, ATOP_COLUMNS, coverage), *release.sources)
+        return panel._with(_missing_outside(panel, frame, ATOP_COLUMNS, coverage), *release.sources)
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
         _join_flags(dyads, atop, either=True)
@@ -367,7 +367,7 @@ def add_atop_alliance(
     frame = panel.frame.drop(columns, strict=False).join(
         counts, on=["ccode", "year"], how="left", maintain_order="left"
     ).with_columns(pl.col(columns).fill_null(0).cast(pl.Int32))
-    return panel._with(_missing_outside(frame, columns, coverage), *release.sources)
+    return panel._with(_missing_outside(panel, frame, columns, coverage), *release.sources)
 
 
 def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
