@@ -251,8 +251,12 @@ def test_a_malformed_atop_file_is_refused(files, tmp_path):
         P.add_atop_alliance(dyads, dup)
     two = tmp_path / "two.csv"
     two.write_text("\n".join([lines[0], lines[1], "2,200,1950,1,0,2,0,0"]) + "\n")
-    with pytest.raises(DataError, match=r"atop_neutral is 2 for \(2, 200, 1950\), not 0 or 1"):
+    with pytest.raises(DataError, match=r"atop_neutral is 2, not 0 or 1 for \(2, 200, 1950\)"):
         P.add_atop_alliance(dyads, two)
+    gap = tmp_path / "gap.csv"
+    gap.write_text("\n".join([lines[0], lines[1], "2,200,1950,1,0,0,,0"]) + "\n")
+    with pytest.raises(DataError, match=r"atop_nonagg is missing for \(2, 200, 1950\)"):
+        P.add_atop_alliance(dyads, gap)
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv", ".dta"])

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -142,3 +143,11 @@ def test_a_damaged_digest_memo_is_ignored(tmp_path, monkeypatch):
     for memo in (parsed_cache.data_dir() / "cache" / "digests").iterdir():
         memo.write_text("garbage")
     assert parsed_cache.digest(source) == hashlib.sha256(b"x" * 1000).hexdigest()
+
+
+def test_a_copy_is_one_record_batch_so_columns_read_back_without_a_copy(atop_copy):
+    chunked = pl.concat([pl.read_csv(atop_copy).head(10), pl.read_csv(atop_copy).tail(10)], rechunk=False)
+    parsed_cache.parsed(atop_copy, "test", lambda _: chunked)
+    copy = parsed_cache.copy_path(atop_copy, "test")
+    assert pa.ipc.open_file(pa.memory_map(str(copy))).num_record_batches == 1
+    assert_frame_equal(parsed_cache.parsed(atop_copy, "test", Counted()), chunked)

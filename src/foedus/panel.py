@@ -308,13 +308,13 @@ def _checked_flags(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
         DyadSlots(*(frame[c].to_numpy() for c in DYAD_KEY))
     except ValueError as exc:
         raise DataError(f"{path}: {exc} (ccode1, ccode2, year)") from None
-    for name in OBLIGATIONS:
-        bad = frame.filter(~pl.col(name).is_in([0, 1]))
-        if bad.height:
-            row = bad.row(0, named=True)
-            raise DataError(f"{path}: {name} is {row[name]} for ({row['ccode1']}, {row['ccode2']}, {row['year']}),"
-                            " not 0 or 1")
-    return frame
+    valid = frame.select(pl.col(OBLIGATIONS).fill_null(-1).is_in([0, 1]).all()).row(0, named=True)
+    name = next((n for n in OBLIGATIONS if not valid[n]), None)
+    if name is None:
+        return frame
+    row = frame.filter(~pl.col(name).fill_null(-1).is_in([0, 1])).row(0, named=True)
+    value = "missing" if row[name] is None else f"{row[name]}, not 0 or 1"
+    raise DataError(f"{path}: {name} is {value} for ({row['ccode1']}, {row['ccode2']}, {row['year']})")
 
 
 def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:

@@ -78,9 +78,9 @@ def parsed(source: Path, kind: str, parse: Callable[[Path], pl.DataFrame]) -> pl
         return pl.from_arrow(pa.ipc.open_file(pa.memory_map(str(copy))).read_all())
     except (OSError, pa.ArrowException):  # not written yet, or damaged: parse again
         pass
-    frame = parse(source)
-    try:
-        _write_atomically(copy, frame.write_ipc)
+    frame = parse(source).rechunk()
+    try:  # one record batch, so that columns read back as numpy without a copy
+        _write_atomically(copy, lambda tmp: frame.write_ipc(tmp, record_batch_size=max(frame.height, 1)))
     except OSError:  # a read-only data directory: work without the copy
         pass
     return frame
