@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .errors import FoedusError
 
+# Volumes, issues, pages and DOIs checked against the publishers' or authors' records (docs/panels.md).
 BIBTEX: dict[str, str] = {
     "cow-states": """@misc{cow2017states,
   author = {{Correlates of War Project}},
