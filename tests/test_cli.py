@@ -28,6 +28,19 @@ def test_assess_north_korea_names_russia_article_4():
     assert "military and other assistance with all means in its possession" in out.stdout
 
 
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_assess_keeps_every_treaty_id_and_label_whole_in_a_narrow_terminal(columns):
+    """At 80 columns a table, narrower one line per finding: no id, kind, status or label cut or folded."""
+    out = run("assess", "--target", "North Korea", "--attacker", "South Korea", "--on", "2025-03-01",
+              env={"COLUMNS": columns})
+    assert out.returncode == 0, out.stderr
+    assert max(len(line) for line in out.stdout.splitlines()) <= int(columns)
+    for whole in ("prc-prk-1961 II", "rus-prk-2024 4", "rus-prk-2024 3", "usa-kor-1953 III", "consultation",
+                  "not-triggered", "D-CONSULT", "C-CONST"):
+        assert whole in out.stdout, whole
+    assert ("owed by → to" in out.stdout) == (columns == "80")
+
+
 def test_assess_json_shape():
     out = run("assess", "--target", "731", "--attacker", "KOR", "--on", "2025-03-01", "--json")
     assert out.returncode == 0, out.stderr

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.console import Group
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -23,26 +24,49 @@ _STYLE = {
 }
 
 
+class _Findings:
+    """Findings as a table, or one line each where the table would not fit the terminal."""
+
+    HEADERS = ("#", "owed by → to", "treaty, art.", "kind", "status", "strength")
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str, str, Text, str]]) -> None:
+        self.title, self.rows = title, rows
+
+    def _table(self) -> Table:
+        table = Table(title=self.title, box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
+        for col in self.HEADERS:  # only the states wrap, by words; codes and labels stay whole
+            table.add_column(col, no_wrap=col != "owed by → to", min_width=12 if col == "owed by → to" else None,
+                             justify="right" if col == "#" else "left")
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        columns = list(zip(self.HEADERS, *self.rows, strict=True))
+        needed = sum(12 if c[0] == "owed by → to" else max(len(str(v)) for v in c) for c in columns)
+        if needed + 3 * len(columns) - 1 <= options.max_width:  # a space each side of a cell, one between
+            yield self._table()
+            return
+        lines = Table.grid(padding=(0, 1))
+        for number, states_, article, kind, status, label in self.rows:
+            lines.add_row(f"{number}.", Text.assemble(f"{states_}: {article}, {kind}, ", status, f", {label}"))
+        yield Text(self.title, style="italic")
+        yield lines
+
+
 def assessment(a: Assessment) -> Group:
     """The findings as a table, then each obligated or conditional article quoted."""
     e = a.event
     attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
     title = f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}"
-    table = Table(title=title, expand=True)
-    for col in ("#", "obligor", "owes", "treaty", "art.", "kind", "status", "strength"):
-        table.add_column(col, overflow="fold")
+    rows = [
+        (str(i), f"{states.name(f.obligor)} → {states.name(f.beneficiary)}", f"{f.treaty} {f.article or '—'}",
+         f.kind.value, Text(f.status.value, style=_STYLE[f.status]), f.strength.label)
+        for i, f in enumerate(a.findings, start=1)
+    ]
+    table = _Findings(title, rows)
     why = Table.grid(padding=(0, 1))
     for i, f in enumerate(a.findings, start=1):
-        table.add_row(
-            str(i),
-            states.name(f.obligor),
-            states.name(f.beneficiary),
-            f.treaty,
-            f.article or "—",
-            f.kind.value,
-            Text(f.status.value, style=_STYLE[f.status]),
-            f.strength.label,
-        )
         why.add_row(f"{i}.", "; ".join(f.reasons))
     parts: list = [table, why] if a.findings else [table]
     if not a.findings:
