@@ -172,7 +172,8 @@ def _spells(states_file: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarra
         for s in ss
     )
     ccode, first, last = zip(*rows, strict=True) if rows else ((), (), ())
-    return np.array(ccode, dtype=np.int32), np.array(first, dtype="datetime64[D]"), np.array(last, dtype="datetime64[D]")
+    days = "datetime64[D]"
+    return np.array(ccode, dtype=np.int32), np.array(first, dtype=days), np.array(last, dtype=days)
 
 
 def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
@@ -328,7 +329,9 @@ def _either_direction(atop: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([atop, swapped]).group_by("ccode1", "ccode2", "year").agg(pl.col(ATOP_COLUMNS).max())
 
 
-def _missing_outside(panel: Panel, frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int]) -> pl.DataFrame:
+def _missing_outside(
+    panel: Panel, frame: pl.DataFrame, columns: tuple[str, ...], coverage: tuple[int, int]
+) -> pl.DataFrame:
     """``columns`` of ``panel``'s new ``frame`` made missing in the years the dataset does not cover."""
     if coverage[0] <= panel.years[0] and panel.years[1] <= coverage[1]:
         return frame
@@ -457,7 +460,8 @@ def add_similarity(
     scores = pl.DataFrame(
         {c: np.concatenate([p[c] for p in parts]) if parts else [] for c in (*keys, *columns.values())},
         schema=keys | dict.fromkeys(columns.values(), pl.Float64),
-    ).with_columns(pl.col(list(columns.values())).fill_nan(None))
+    )
+    # undefined scores are nan, as are dyad-years without scores: both become missing
     frame = _join_dyads(panel.frame, scores, fill=np.nan).with_columns(pl.col(list(columns.values())).fill_nan(None))
     return panel._with(frame, *release.sources, *(MEASURE_SOURCES[m] for m in measures))
 

@@ -27,15 +27,17 @@ _STYLE = {
 class _Findings:
     """Findings as a table, or one line each where the table would not fit the terminal."""
 
-    HEADERS = ("#", "owed by → to", "treaty, art.", "kind", "status", "strength")
+    WHO, WHO_WIDTH = "owed by → to", 12  # the one column that wraps (by words): states' names
+    HEADERS = ("#", WHO, "treaty, art.", "kind", "status", "strength")
 
     def __init__(self, title: str, rows: list[tuple[str, str, str, str, Text, str]]) -> None:
         self.title, self.rows = title, rows
 
     def _table(self) -> Table:
         table = Table(title=self.title, box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
-        for col in self.HEADERS:  # only the states wrap, by words; codes and labels stay whole
-            table.add_column(col, no_wrap=col != "owed by → to", min_width=12 if col == "owed by → to" else None,
+        for col in self.HEADERS:  # codes and labels stay whole
+            wraps = col == self.WHO
+            table.add_column(col, no_wrap=not wraps, min_width=self.WHO_WIDTH if wraps else None,
                              justify="right" if col == "#" else "left")
         for row in self.rows:
             table.add_row(*row)
@@ -43,13 +45,13 @@ class _Findings:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         columns = list(zip(self.HEADERS, *self.rows, strict=True))
-        needed = sum(12 if c[0] == "owed by → to" else max(len(str(v)) for v in c) for c in columns)
-        if needed + 3 * len(columns) - 1 <= options.max_width:  # a space each side of a cell, one between
+        widths = [self.WHO_WIDTH if c[0] == self.WHO else max(len(str(v)) for v in c) for c in columns]
+        if sum(widths) + 3 * len(widths) - 1 <= options.max_width:  # a space each side of a cell, one between
             yield self._table()
             return
         lines = Table.grid(padding=(0, 1))
-        for number, states_, article, kind, status, label in self.rows:
-            lines.add_row(f"{number}.", Text.assemble(f"{states_}: {article}, {kind}, ", status, f", {label}"))
+        for number, who, article, kind, status, label in self.rows:
+            lines.add_row(f"{number}.", Text.assemble(f"{who}: {article}, {kind}, ", status, f", {label}"))
         yield Text(self.title, style="italic")
         yield lines
 
