@@ -253,6 +253,10 @@ def test_a_malformed_atop_file_is_refused(files, tmp_path):
     two.write_text("\n".join([lines[0], lines[1], "2,200,1950,1,0,2,0,0"]) + "\n")
     with pytest.raises(DataError, match=r"atop_neutral is 2, not 0 or 1 for \(2, 200, 1950\)"):
         P.add_atop_alliance(dyads, two)
+    typo = tmp_path / "typo.csv"
+    typo.write_text("\n".join([lines[0], lines[1], "2,200,19500,1,0,0,0,0"]) + "\n")
+    with pytest.raises(DataError, match=r"year 19500 for \(2, 200\) is outside 1815-"):
+        P.add_atop_alliance(dyads, typo)
     gap = tmp_path / "gap.csv"
     gap.write_text("\n".join([lines[0], lines[1], "2,200,1950,1,0,0,,0"]) + "\n")
     with pytest.raises(DataError, match=r"atop_nonagg is missing for \(2, 200, 1950\)"):

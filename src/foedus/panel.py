@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -309,7 +309,13 @@ def _parse_atop_flags(path: Path) -> pl.DataFrame:
 
 
 def _checked_flags(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """``frame``, refused when a directed dyad-year appears twice, a code is negative or a flag is not 0/1."""
+    """``frame``, refused when a directed dyad-year appears twice, a code is negative, a year lies
+    outside the alliance data's possible range (1815 to this year) or a flag is not 0/1."""
+    first, last = states.EARLIEST.year, date.today().year
+    years = frame["year"]
+    if years.len() and not (first <= years.min() and years.max() <= last):
+        bad = frame.filter(~years.is_between(first, last)).row(0, named=True)
+        raise DataError(f"{path}: year {bad['year']} for ({bad['ccode1']}, {bad['ccode2']}) is outside {first}-{last}")
     try:
         DyadSlots(*(frame[c].to_numpy() for c in DYAD_KEY))
     except ValueError as exc:
