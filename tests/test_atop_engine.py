@@ -79,9 +79,16 @@ def test_curated_treaty_claiming_an_atop_id_wins(imported):
 def test_engine_and_store_agree_on_size(imported, shared_data):
     with (shared_data / "atop4_01_alliance_level.csv").open() as fh:
         alliances = {int(r["atopid"]) for r in csv.DictReader(fh)}
-    claimed = {t.atop_id for t in imported.select(source="curated")} - {None}
-    assert {t.atop_id for t in imported.select(source="atop")} == alliances - claimed
-    assert claimed <= alliances and len(imported) == len(bundled()) + len(alliances - claimed)
+    curated = imported.select(source="curated")
+    claimed = {aid for t in curated for aid in t.atop_ids}
+    signed = {aid: min(d for d in (t.signed, t.in_force) if d) for t in curated for aid in t.atop_ids}
+    kept = {t.atop_id for t in imported.select(source="atop")}
+    assert claimed <= alliances and kept <= alliances
+    assert alliances - claimed <= kept  # every unclaimed alliance stays
+    for aid in claimed & kept:  # a claimed one stays only for the time before the curated treaty
+        assert imported.get(f"atop-{aid}").ended <= signed[aid]
+    assert {3180, 4175, 4220} <= claimed - kept and {3130, 4130} <= claimed & kept
+    assert len(imported) == len(bundled()) + len(kept)
 
 
 def test_treaties_source_atop_party_on_date(imported, shared_data):

@@ -259,6 +259,8 @@ class Membership(Frozen):
     end: date | None = None
     how_ended: str = ""  # e.g. "withdrawal", "dissolution"
     note: str = ""
+    source: str | None = None  # the id of the file's source for these dates
+    uncertain: bool = False  # a date from memory, inferred or unconfirmed
 
     @property
     def interval(self) -> Interval:
@@ -273,6 +275,8 @@ class Suspension(Frozen):
     start: date
     end: date | None = None
     note: str = ""
+    source: str | None = None  # the id of the file's source for these dates
+    uncertain: bool = False
 
     @property
     def interval(self) -> Interval:
@@ -304,10 +308,26 @@ class Article(Frozen):
 
 
 class Source(Frozen):
-    """Where a treaty's text and dates come from."""
+    """Where a treaty's text and dates come from; ``id`` lets a date name it."""
 
     citation: str
     url: str | None = None
+    id: str | None = None
+
+
+class DateSource(Frozen):
+    """Where one of a treaty's own dates (signed, in force, ended) comes from."""
+
+    source: str | None = None  # the id of one of the file's sources
+    uncertain: bool = False  # from memory, inferred (e.g. a signature date standing in) or unconfirmed
+    note: str = ""
+
+
+class AtopDistinct(Frozen):
+    """An ATOP alliance with the same members and overlapping dates that is a different commitment."""
+
+    id: int
+    reason: str = Field(min_length=10)
 
 
 class Treaty(Frozen):
@@ -327,7 +347,9 @@ class Treaty(Frozen):
     obligations: tuple[Obligation, ...]
     sources: tuple[Source, ...] = ()
     origin: Literal["curated", "atop"] = "curated"
-    atop_id: int | None = None
+    atop_id: int | tuple[int, ...] | None = None  # the ATOP alliance(s) coding this same commitment
+    atop_distinct: tuple[AtopDistinct, ...] = ()
+    date_sources: dict[Literal["signed", "in_force", "ended"], DateSource] = {}
     notes: str = ""
 
     @model_validator(mode="after")
@@ -354,7 +376,38 @@ class Treaty(Frozen):
             for j, who in enumerate(s.between):
                 if who not in members:
                     raise FieldError(("suspensions", i, "between", j), f"suspension names {who}, who is not a party")
+        self._check_links()
+        self._check_date_sources()
         return self
+
+    def _check_links(self) -> None:
+        if isinstance(self.atop_id, tuple) and len(set(self.atop_id)) != len(self.atop_id):
+            raise FieldError(("atop_id",), "an ATOP id is listed twice")
+        seen = set(self.atop_ids)
+        for i, d in enumerate(self.atop_distinct):
+            if d.id in seen:
+                raise FieldError(("atop_distinct", i, "id"), f"ATOP {d.id} is both linked and declared distinct")
+            seen.add(d.id)
+
+    def _check_date_sources(self) -> None:
+        ids = {s.id for s in self.sources if s.id}
+        named = [(("date_sources", k, "source"), d.source) for k, d in self.date_sources.items()]
+        named += [(("parties", i, "source"), m.source) for i, m in enumerate(self.parties)]
+        named += [(("suspensions", i, "source"), s.source) for i, s in enumerate(self.suspensions)]
+        for loc, sid in named:
+            if sid is not None and sid not in ids:
+                known = ", ".join(sorted(ids)) or "none"
+                raise FieldError(loc, f"source {sid!r} is not the id of one of this file's sources ({known})")
+        for key in self.date_sources:
+            if getattr(self, key) is None:
+                raise FieldError(("date_sources", key), f"names a source for {key}, which the file does not give")
+
+    @property
+    def atop_ids(self) -> tuple[int, ...]:
+        """Every ATOP alliance linked to this treaty (empty when none)."""
+        if self.atop_id is None:
+            return ()
+        return (self.atop_id,) if isinstance(self.atop_id, int) else self.atop_id
 
     @property
     def interval(self) -> Interval:

@@ -108,7 +108,7 @@ def treaty(t: Treaty) -> Group:
     head.add_row("signed", str(t.signed or "unknown"))
     head.add_row("in force", f"{t.in_force} – {t.ended or 'today'}" + (f" ({t.how_ended})" if t.how_ended else ""))
     if t.atop_id is not None:
-        head.add_row("ATOP id", str(t.atop_id))
+        head.add_row("ATOP id", ", ".join(str(i) for i in t.atop_ids))
     members = Table(title="parties", show_edge=False)
     for col in ("state", "from", "to", "note"):
         members.add_column(col)

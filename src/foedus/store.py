@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,7 @@ from .corpus.loader import Corpus, bundled
 from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError
-from .model import Treaty
+from .model import Interval, Treaty
 
 if TYPE_CHECKING:
     import duckdb
@@ -169,7 +169,36 @@ def _active(path: str, stamp: int | None) -> Corpus:  # path and stamp key the c
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
-    """Curated treaties plus the imported alliances that no curated treaty claims by its
-    ``atop_id``: the curated coding wins."""
-    claimed = {t.atop_id for t in curated if t.atop_id is not None}
-    return Corpus([*curated, *(t for t in imported if t.atop_id not in claimed)])
+    """Curated treaties plus the imported alliances, where every ATOP alliance a curated treaty
+    links (``atop_id``, one or many) answers only before that treaty was signed: from then on the
+    curated coding is the only one. An alliance wholly inside the curated span is dropped."""
+    cut: dict[int, tuple[date, str]] = {}
+    for t in curated:
+        start = min(d for d in (t.signed, t.in_force) if d is not None)
+        for aid in t.atop_ids:
+            if aid not in cut or start < cut[aid][0]:
+                cut[aid] = (start, t.id)
+    kept = []
+    for t in imported:
+        link = cut.get(t.atop_id) if isinstance(t.atop_id, int) else None
+        if link is None:
+            kept.append(t)
+        elif t.in_force < link[0]:
+            kept.append(_until(t, *link))
+    return Corpus([*curated, *kept])
+
+
+def _until(t: Treaty, day: date, by: str) -> Treaty:
+    """An imported alliance cut off at ``day``, where the curated treaty ``by`` takes over."""
+    def clip(end: date | None) -> date:
+        return day if end is None or end > day else end
+
+    parties = tuple(m.model_copy(update={"end": clip(m.end)}) for m in t.parties if m.start < day)
+    obligations = tuple(
+        o if o.valid is None or (o.valid.end is not None and o.valid.end <= day)
+        else o.model_copy(update={"valid": Interval(start=o.valid.start, end=day)})
+        for o in t.obligations if o.valid is None or o.valid.start < day
+    )
+    note = f" From {day} the curated treaty {by} codes this commitment, so this coding stops there."
+    return t.model_copy(update={"parties": parties, "obligations": obligations, "ended": clip(t.ended),
+                                "notes": t.notes + note})
