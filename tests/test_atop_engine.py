@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -71,9 +71,15 @@ def test_unnamed_adversary_is_conditional_never_guessed(imported):
 
 def test_curated_treaty_claiming_an_atop_id_wins(imported):
     atop_1060 = imported.get("atop-1060")
-    curated = next(iter(bundled())).model_copy(update={"atop_id": 1060})
+    start = atop_1060.in_force
+    curated = next(iter(bundled())).model_copy(update={"atop_id": [1060], "signed": start, "in_force": start})
     merged = store.combine(Corpus([curated]), [atop_1060, imported.get("atop-1385")])
     assert [t.id for t in merged] == [curated.id, "atop-1385"]
+    after = start + timedelta(days=60)
+    later = curated.model_copy(update={"signed": after, "in_force": after})
+    (_, cut, _) = store.combine(Corpus([later]), [atop_1060, imported.get("atop-1385")])
+    assert cut.id == "atop-1060" and cut.ended == later.signed and later.id in cut.notes
+    assert all(m.end <= later.signed for m in cut.parties)
 
 
 def test_engine_and_store_agree_on_size(imported, shared_data):
@@ -87,7 +93,7 @@ def test_engine_and_store_agree_on_size(imported, shared_data):
     assert alliances - claimed <= kept  # every unclaimed alliance stays
     for aid in claimed & kept:  # a claimed one stays only for the time before the curated treaty
         assert imported.get(f"atop-{aid}").ended <= signed[aid]
-    assert {3180, 4175, 4220} <= claimed - kept and {3130, 4130} <= claimed & kept
+    assert {3180, 4220, 4400} <= claimed - kept and {3130, 4130, 4175} <= claimed & kept
     assert len(imported) == len(bundled()) + len(kept)
 
 
