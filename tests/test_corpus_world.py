@@ -51,7 +51,8 @@ FACTS: dict[str, tuple[date, date | None, dict[str, list[tuple]]]] = {
         "GDR": [(D("1955-06-05"), D("1990-10-03"))],
         "ALB": [(D("1955-06-05"), D("1968-09-13"))],
     }),
-    # ATOP 3205 entry dates; Egypt suspended 1979-1989; Syria suspended 2011, readmitted 2023; Yemeni unification.
+    # ATOP 3205 entry dates; Egypt suspended 1979-1989; Syria suspended 2011, readmitted 2023; Libya suspended
+    # Feb-Aug 2011; Yemeni unification.
     "arab-league-1950": (D("1952-08-23"), None, {
         "EGY": [(D("1952-08-23"), D("1979-03-31")), (D("1989-05-22"), None)],
         "SYR": [(D("1952-08-23"), D("2011-11-12")), (D("2023-05-07"), None)],
@@ -59,7 +60,8 @@ FACTS: dict[str, tuple[date, date | None, dict[str, list[tuple]]]] = {
         "YAR": [(D("1952-08-23"), D("1990-05-22"))],
         "MAR": [(D("1961-06-13"), None)],
         "KWT": [(D("1961-08-12"), None)],
-        **_same("DZA TUN LBY SDN", "1964-09-11"),
+        **_same("DZA TUN SDN", "1964-09-11"),
+        "LBY": [(D("1964-09-11"), D("2011-02-22")), (D("2011-08-27"), None)],  # suspended in 2011, like Syria
         "OMN": [(D("1971-09-29"), None)],
         **_same("BHR QAT", "1971-11-14"),
         "YPR": [(D("1971-11-23"), D("1990-05-22"))],
