@@ -259,7 +259,7 @@ class Membership(Frozen):
     end: date | None = None
     how_ended: str = ""  # e.g. "withdrawal", "dissolution"
     note: str = ""
-    source: str | None = None  # the id of the file's source for these dates
+    source: str | tuple[str, ...] | None = None  # the id(s) of the file's sources for these dates
     uncertain: bool = False  # a date from memory, inferred or unconfirmed
 
     @property
@@ -275,7 +275,7 @@ class Suspension(Frozen):
     start: date
     end: date | None = None
     note: str = ""
-    source: str | None = None  # the id of the file's source for these dates
+    source: str | tuple[str, ...] | None = None  # the id(s) of the file's sources for these dates
     uncertain: bool = False
 
     @property
@@ -315,10 +315,17 @@ class Source(Frozen):
     id: str | None = None
 
 
+def source_ids(source: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A date's ``source`` field as a tuple of source ids (empty when none is named)."""
+    if source is None:
+        return ()
+    return (source,) if isinstance(source, str) else source
+
+
 class DateSource(Frozen):
     """Where one of a treaty's own dates (signed, in force, ended) comes from."""
 
-    source: str | None = None  # the id of one of the file's sources
+    source: str | tuple[str, ...] | None = None  # the id(s) of the file's sources
     uncertain: bool = False  # from memory, inferred (e.g. a signature date standing in) or unconfirmed
     note: str = ""
 
@@ -394,10 +401,11 @@ class Treaty(Frozen):
         named = [(("date_sources", k, "source"), d.source) for k, d in self.date_sources.items()]
         named += [(("parties", i, "source"), m.source) for i, m in enumerate(self.parties)]
         named += [(("suspensions", i, "source"), s.source) for i, s in enumerate(self.suspensions)]
-        for loc, sid in named:
-            if sid is not None and sid not in ids:
-                known = ", ".join(sorted(ids)) or "none"
-                raise FieldError(loc, f"source {sid!r} is not the id of one of this file's sources ({known})")
+        for loc, named_ids in named:
+            for sid in source_ids(named_ids):
+                if sid not in ids:
+                    known = ", ".join(sorted(ids)) or "none"
+                    raise FieldError(loc, f"source {sid!r} is not the id of one of this file's sources ({known})")
         for key in self.date_sources:
             if getattr(self, key) is None:
                 raise FieldError(("date_sources", key), f"names a source for {key}, which the file does not give")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import Treaty
+from ..model import Treaty, source_ids
 from .loader import Corpus
 
 
@@ -21,7 +21,7 @@ class DateField:
     treaty: str
     field: str  # e.g. "in_force", "parties.3.end"
     day: date
-    source: str | None
+    sources: tuple[str, ...]
     uncertain: bool
 
     @property
@@ -29,7 +29,7 @@ class DateField:
         """``verified``, ``uncertain`` or ``unsourced``."""
         if self.uncertain:
             return "uncertain"
-        return "verified" if self.source else "unsourced"
+        return "verified" if self.sources else "unsourced"
 
 
 def date_fields(treaty: Treaty) -> Iterator[DateField]:
@@ -38,14 +38,14 @@ def date_fields(treaty: Treaty) -> Iterator[DateField]:
         day = getattr(treaty, key)
         if day is not None:
             ds = treaty.date_sources.get(key)
-            yield DateField(treaty.id, key, day, ds.source if ds else None, ds.uncertain if ds else False)
+            yield DateField(treaty.id, key, day, source_ids(ds.source if ds else None), ds.uncertain if ds else False)
     spells = [("parties", i, m) for i, m in enumerate(treaty.parties)]
     spells += [("suspensions", i, s) for i, s in enumerate(treaty.suspensions)]
     for group, i, spell in spells:
         for end in ("start", "end"):
             day = getattr(spell, end)
             if day is not None:
-                yield DateField(treaty.id, f"{group}.{i}.{end}", day, spell.source, spell.uncertain)
+                yield DateField(treaty.id, f"{group}.{i}.{end}", day, source_ids(spell.source), spell.uncertain)
 
 
 def table(corpus: Corpus) -> str:
