@@ -27,7 +27,9 @@ from foedus.model import (
 
 DAY = date(2020, 6, 1)
 POOL = ("USA", "JPN", "KOR", "PRK", "CHN", "RUS", "FRA", "DEU", "GBR", "ITA")
-DEFENCE = Obligation(id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS)
+# "an armed attack on a Party, its forces, vessels or aircraft": joiners attacked in their forces are covered
+DEFENCE = Obligation(id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS, scope=Scope(covers_forces=True))
+SILENT = Obligation(id="d", kind=Kind.DEFENSE, article="1", means=Means.ALL_MEANS)  # says nothing of forces
 OFFENCE = Obligation(id="o", kind=Kind.OFFENSE, article="2", means=Means.NECESSARY_ACTION)
 
 
@@ -64,6 +66,26 @@ def test_war_grows_round_by_round_along_defence_pacts():
     assert c.rounds == 3 and c.conflicts == ()
 
 
+def test_a_clause_silent_on_forces_does_not_carry_the_war_past_the_first_joiner():
+    corpus = Corpus([treaty("t-x", ("JPN", "USA"), SILENT), treaty("x-y", ("USA", "GBR"), SILENT)])
+    c = cascade("JPN", ["CHN"], DAY, corpus=corpus)
+    assert sides(c) == {"JPN": ("defender", 0), "CHN": ("aggressor", 0), "USA": ("defender", 1)}
+    grown = cascade("JPN", ["CHN"], DAY, corpus=corpus, conditional=True)
+    gbr = next(e for e in grown.entries if e.state == "GBR")
+    assert gbr.round == 2 and gbr.findings[0].status is Status.CONDITIONAL
+    assert "does not say whether it covers forces abroad" in " ".join(gbr.findings[0].reasons)
+
+
+def test_a_war_among_allies_brings_no_one_in_on_either_side():
+    corpus = Corpus([treaty("pact", ("JPN", "USA", "KOR")), treaty("usa-gbr", ("USA", "GBR"))])
+    c = cascade("KOR", ["JPN"], DAY, corpus=corpus)
+    assert sides(c) == {"KOR": ("defender", 0), "JPN": ("aggressor", 0)}
+    # a later joiner's ally under a treaty that also binds an aggressor stays out too
+    corpus = Corpus([treaty("kor-usa", ("KOR", "USA")), treaty("usa-jpn", ("USA", "JPN"))])
+    c = cascade("KOR", ["JPN"], DAY, corpus=corpus)
+    assert sides(c) == {"KOR": ("defender", 0), "JPN": ("aggressor", 0), "USA": ("defender", 1)}
+
+
 def test_the_aggressors_defence_allies_stay_out():
     corpus = Corpus([treaty("chn-prk", ("CHN", "PRK")), treaty("jpn-usa", ("JPN", "USA"))])
     c = cascade("JPN", ["CHN"], DAY, corpus=corpus)
@@ -77,6 +99,7 @@ def test_a_joining_defender_counts_as_attacked_by_the_whole_aggressor_side():
         article="1",
         means=Means.ALL_MEANS,
         conditions=(Condition(kind=ConditionKind.SPECIFIC_ADVERSARY, states=("CHN",)),),
+        scope=Scope(covers_forces=True),
     )
     corpus = Corpus([treaty("jpn-usa", ("JPN", "USA")), treaty("usa-gbr", ("USA", "GBR"), only_vs_china)])
     assert "GBR" in cascade("JPN", ["CHN"], DAY, corpus=corpus).side(Side.DEFENDER)

@@ -15,7 +15,9 @@ def test_cascade_shows_each_round_and_the_article_that_brought_each_state_in():
     out = run("cascade", *KOREA)
     assert out.returncode == 0, out.stderr
     assert "rus-prk-2024 art. 4" in out.stdout and "prc-prk-1961 art. II" in out.stdout
-    assert "csto-1992 art. 4" in out.stdout  # round 2: Russia's allies
+    assert "csto-1992" not in out.stdout  # Russia fights abroad: CSTO Art. 4 does not say it covers forces there
+    grown = run("cascade", *KOREA, "--conditional")
+    assert "csto-1992 art. 4" in grown.stdout  # round 2: Russia's allies, conditionally
 
 
 def test_cascade_says_where_joiners_are_attacked_and_follows_only_the_clauses_that_reach_there():

@@ -57,9 +57,11 @@ def test_aggressors_ally_is_not_obligated_to_defend_it():
     assert "is the attacker" in a.findings[0].reasons[0]
 
 
-def test_intra_alliance_attack_the_attacker_owes_nothing_the_others_defend():
+def test_intra_alliance_attack_the_attacker_owes_nothing_the_others_are_conditional():
     a = assess("KOR", ["JPN"], DAY, corpus=pact(DEFENCE))
-    assert statuses(a)[("USA", "KOR", "d")] is Status.OBLIGATED
+    assert statuses(a)[("USA", "KOR", "d")] is Status.CONDITIONAL
+    usa = next(f for f in a.findings if f.obligor == "USA" and f.beneficiary == "KOR")
+    assert "both sides are parties" in usa.reasons[-1] and "whom to help" in usa.reasons[-1]
     assert ("JPN", "KOR", "d") not in statuses(a)
 
 
@@ -101,8 +103,9 @@ def test_suspension_between_a_pair():
 
 
 def test_scope_clauses_kinds_regions_and_administration():
+    held = (PlaceKind.TERRITORY, PlaceKind.OVERSEAS, PlaceKind.FORCES)
     scope = Scope(anywhere=False, text="territories under the administration of Japan", clauses=(
-        ScopeClause(administered_by=("JPN",)),
+        ScopeClause(administered_by=("JPN",), place_kinds=held),
         ScopeClause(place_kinds=(PlaceKind.FORCES,), regions=("south-china-sea",), unclear=True, note="disputed reach"),
     ))
     corpus = pact(DEFENCE.model_copy(update={"scope": scope}), parties=("USA", "JPN"))
@@ -113,6 +116,20 @@ def test_scope_clauses_kinds_regions_and_administration():
     assert "lies outside the scope" in " ".join(guam.findings[0].reasons)
     scs = statuses(assess("USA", ["CHN"], DAY, place="South China Sea", corpus=corpus))
     assert scs == {("JPN", "USA", "d"): Status.CONDITIONAL}
+
+
+def test_forces_abroad_bind_only_a_clause_that_names_forces():
+    silent = Scope(anywhere=False, text="territories under the administration of Japan",
+                   clauses=(ScopeClause(administered_by=("JPN",)),))
+    corpus = pact(DEFENCE.model_copy(update={"scope": silent}), parties=("USA", "JPN"))
+    okinawa = assess("USA", ["CHN"], DAY, place="Okinawa", corpus=corpus)
+    assert statuses(okinawa) == {("JPN", "USA", "d"): Status.CONDITIONAL}
+    assert "does not say whether it covers an attack on a party's forces" in okinawa.findings[0].reasons[-1]
+    anywhere = pact(DEFENCE, parties=("USA", "JPN"))
+    f = assess("USA", ["CHN"], DAY, place="Okinawa", corpus=anywhere).findings[0]
+    assert f.status is Status.CONDITIONAL and "does not say whether it covers forces abroad" in " ".join(f.reasons)
+    named = pact(DEFENCE.model_copy(update={"scope": Scope(covers_forces=True)}), parties=("USA", "JPN"))
+    assert statuses(assess("USA", ["CHN"], DAY, place="Okinawa", corpus=named)) == {("JPN", "USA", "d"): Status.OBLIGATED}
 
 
 def test_forces_stationed_abroad_are_the_targets_forces():

@@ -53,7 +53,7 @@ def test_nato_covers_turkey_including_its_asian_territory():
 
 
 def test_nato_covers_saint_pierre_et_miquelon_but_not_french_guiana():
-    r = assess("FRA", ["CAN"], D("2020-01-01"), "Saint-Pierre-et-Miquelon")
+    r = assess("FRA", ["RUS"], D("2020-01-01"), "Saint-Pierre-et-Miquelon")
     assert verdict(r, "nato-1949", "USA", "FRA") is Status.OBLIGATED
     r = assess("FRA", ["BRA"], D("2020-01-01"), "French Guiana")
     assert verdict(r, "nato-1949", "USA", "FRA") is Status.NOT_TRIGGERED

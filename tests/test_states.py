@@ -17,7 +17,7 @@ def test_north_korea_by_any_name(query):
 @pytest.mark.parametrize(
     ("query", "sid", "cow"),
     [("ROK", "KOR", 732), ("PRC", "CHN", 710), ("USSR", "RUS", 365), ("GFR", "GFR", 260), (260, "GFR", 260),
-     ("Bavaria", "BAV", 245), ("AUS", "AUS", 900), (305, "AUT", 305), ("Yugoslavia", "YUG", 345)],
+     ("Bavaria", "BAV", 245), ("AUS", "AUS", 900), (305, "AUT", 305), ("Yugoslavia", "SRB", 345)],
 )
 def test_aliases_codes_and_historical_states(query, sid, cow):
     s = states.resolve(query)

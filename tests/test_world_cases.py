@@ -36,8 +36,11 @@ CASES = [
     ("warsaw-far-east", "warsaw-1955", "RUS", ["CHN"], "1969-03-02", "Vladivostok", "armed-attack", "POL",
      "art4-defense", N),
     ("warsaw-dissolved", "warsaw-1955", "POL", ["DEU"], "1992-01-01", None, "armed-attack", "RUS", "art4-defense", F),
-    # Arab League: Iraq's invasion of Kuwait bound the other parties to Kuwait; nothing before 1952.
-    ("arab-binds", "arab-league-1950", "KWT", ["IRQ"], "1990-08-02", None, "invasion", "SAU", "art2-defense", O),
+    # Arab League: an attack from outside binds; Iraq's invasion of Kuwait was a war between two parties,
+    # and the text does not say whom to help; nothing before 1952.
+    ("arab-binds", "arab-league-1950", "JOR", ["ISR"], "1990-08-02", None, "invasion", "SAU", "art2-defense", O),
+    ("arab-war-among-parties", "arab-league-1950", "KWT", ["IRQ"], "1990-08-02", None, "invasion", "SAU",
+     "art2-defense", C),
     ("arab-before-force", "arab-league-1950", "SAU", ["ISR"], "1951-06-01", None, "armed-attack", "EGY",
      "art2-defense", F),
     # Sino-Soviet 1950: owed against Japan only; India (1962) is not the named adversary.
@@ -62,8 +65,10 @@ CASES = [
     ("rus-tjk-before", "rus-tjk-1993", "TJK", ["AFG"], "1993-01-01", None, "armed-attack", "RUS", "defense",  None),
     ("rus-kgz-unknown", "rus-kgz-1992", "KGZ", ["TJK"], "2026-01-01", None, "armed-attack", "RUS", "defense", C),
     ("rus-kgz-before", "rus-kgz-1992", "KGZ", ["TJK"], "1992-01-01", None, "armed-attack", "RUS", "defense",  None),
-    # Pakistan-Saudi Arabia 2025: signed after the India-Pakistan clashes of May 2025.
-    ("pak-sau-binds", "pak-sau-2025", "PAK", ["IND"], "2026-01-01", None, "armed-attack", "SAU", "defense", O),
+    # Pakistan-Saudi Arabia 2025: signed after the India-Pakistan clashes of May 2025; its text is not
+    # public, so it is conditional at most.
+    ("pak-sau-text-not-public", "pak-sau-2025", "PAK", ["IND"], "2026-01-01", None, "armed-attack", "SAU", "defense",
+     C),
     ("pak-sau-before", "pak-sau-2025", "PAK", ["IND"], "2025-05-07", None, "armed-attack", "SAU", "defense",  None),
     # Shusha Declaration: signed after the 2020 Karabakh war.
     ("shusha-binds", "tur-aze-2021", "AZE", ["ARM"], "2026-01-01", None, "armed-attack", "TUR", "defense", O),
@@ -88,8 +93,9 @@ CASES = [
     # ECOWAS 1981: on request and by decision of the Authority (conditional); nothing before 1986.
     ("ecowas-binds", "ecowas-1981", "SEN", ["MLI"], "2026-01-01", None, "armed-attack", "NGA", "art3-defense", C),
     ("ecowas-before", "ecowas-1981", "GHA", ["TGO"], "1985-01-01", None, "armed-attack", "NGA", "art3-defense", F),
-    # GCC 2000: the 2025 strike on Doha; the 1990 invasion of Kuwait predates it.
-    ("gcc-binds", "gcc-2000", "QAT", ["ISR"], "2025-09-09", None, "armed-attack", "SAU", "defense", O),
+    # GCC 2000: the 2025 strike on Doha (conditional: the text is not public); the 1990 invasion of Kuwait
+    # predates it.
+    ("gcc-text-not-public", "gcc-2000", "QAT", ["ISR"], "2025-09-09", None, "armed-attack", "SAU", "defense", C),
     ("gcc-before", "gcc-2000", "KWT", ["IRQ"], "1990-08-02", None, "invasion", "SAU", "defense",  None),
     # Manila Pact: still in force; the treaty area excludes Europe; the US owes defence only against communist
     # aggression (conditional).

@@ -69,7 +69,8 @@ def _links(findings: Sequence[Finding], side: Side, adversaries: dict[tuple[str,
     ]
 
 
-Theatre = tuple[tuple[str, ...], str]  # region tags and administrator, as far as any clause tells them apart
+# region tags, partial region tags, administrator and whether it is the high seas, as far as any clause tells them apart
+Theatre = tuple[tuple[str, ...], tuple[str, ...], str, bool]
 
 
 def _may_cover_forces(clause: ScopeClause) -> bool:
@@ -90,22 +91,27 @@ class Reach:
         clauses = [c for t in treaties for ob in t.obligations for c in ob.scope.clauses if _may_cover_forces(c)]
         admins = {a for c in clauses for a in c.administered_by or ()}
         regions = frozenset(r for c in clauses for r in c.regions or ())
-        return cls(regions, None if "target" in admins else frozenset(admins))
+        return cls(regions, None if admins & {"target", "party"} else frozenset(admins))
 
     def key(self, place: Place) -> Theatre:
         """The theatre of a war fought at ``place``, reduced to what these clauses can tell apart."""
         admin = place.administrator
         if self.administrators is not None and admin not in self.administrators:
             admin = ELSEWHERE
-        return tuple(r for r in place.regions if r in self.regions), admin
+        return (tuple(r for r in place.regions if r in self.regions),
+                tuple(r for r in place.partial_regions if r in self.regions), admin, place.high_seas)
 
 
 @dataclass(frozen=True)
 class Scoped:
-    """The scope-limited defence obligations in force: the only ones that answer differently per theatre."""
+    """The defence obligations in force, judged again for a joiner's forces in each theatre.
+
+    An attack on forces abroad binds only where the text covers forces (docs/coding-treaties.md),
+    so every defence obligation may answer differently in a theatre than at home.
+    """
 
     limited: frozenset[tuple[str, str]]  # (treaty id, obligation id) of each
-    treaties_of: dict[str, Corpus]  # per state, its treaties cut to the obligations whose clauses can cover forces
+    treaties_of: dict[str, Corpus]  # per state, its treaties cut to the defence obligations that can cover forces
     reach_of: dict[str, Reach]  # per state, what its cut treaties tell apart
     reach: Reach  # what any of them tells apart
 
@@ -117,9 +123,9 @@ class Scoped:
         for sid, treaties in by_party.items():
             mine = []
             for t in treaties:
-                obs = [ob for ob in t.obligations if ob.kind is Kind.DEFENSE and not ob.scope.anywhere]
+                obs = [ob for ob in t.obligations if ob.kind is Kind.DEFENSE]
                 limited |= {(t.id, ob.id) for ob in obs}
-                reach = tuple(ob for ob in obs if any(_may_cover_forces(c) for c in ob.scope.clauses))
+                reach = tuple(ob for ob in obs if ob.scope.anywhere or any(_may_cover_forces(c) for c in ob.scope.clauses))
                 if reach:  # the treaty with only those obligations: the engine judges nothing else per theatre
                     mine.append(t.model_copy(update={"obligations": reach}))
             if mine:
@@ -148,6 +154,7 @@ class CascadeIndex:
     treaties_of: dict[str, Corpus]  # per state, the treaties in force it is a member of
     adversaries: dict[tuple[str, str], frozenset[str]]  # obligations owed only against named states
     scoped: Scoped  # what a theatre can change
+    members: dict[str, frozenset[str]]  # per treaty in force, its parties on the date
     pos: dict[str, int] = field(init=False)
     obligor: np.ndarray = field(init=False)
     beneficiary: np.ndarray = field(init=False)
@@ -184,7 +191,7 @@ class CascadeIndex:
     def theatre(self, place: Place) -> CascadeIndex:
         """The index for a war fought at ``place``: each defender attacked in its forces there (cached).
 
-        Only the scope-limited obligations are judged again, for the forces place; the others answer
+        Every defence obligation is judged again, for the forces place; offence obligations answer
         as at home. Theatres that no clause in force tells apart share one index.
         """
         scoped = self.scoped
@@ -193,15 +200,17 @@ class CascadeIndex:
             links = [k for k in self.links if k.side is Side.AGGRESSOR or _key(k.finding) not in scoped.limited]
             for sid, sub in sorted(scoped.treaties_of.items()):
                 links += self._forces_links(sid, sub, scoped.reach_of[sid].key(place))
-            self._theatres[key] = CascadeIndex(self.on, self.ids, links, self.treaties_of, self.adversaries, scoped)
+            self._theatres[key] = CascadeIndex(self.on, self.ids, links, self.treaties_of, self.adversaries, scoped,
+                                               self.members)
         return self._theatres[key]
 
     def _forces_links(self, sid: str, sub: Corpus, theatre: Theatre) -> list[Link]:
         """Links owed to ``sid`` attacked in its forces in ``theatre`` under its cut treaties ``sub`` (cached)."""
         if (sid, theatre) not in self._forces:
-            regions, admin = theatre
+            regions, partial, admin, high_seas = theatre
             name = f"{states.name(sid)} forces in the theatre of war"
-            forces = Place(name=name, state=sid, kind=PlaceKind.FORCES, regions=regions, administered_by=admin)
+            forces = Place(name=name, state=sid, kind=PlaceKind.FORCES, regions=regions, partial_regions=partial,
+                           administered_by=None if high_seas else admin, high_seas=high_seas)
             self._forces[sid, theatre] = _defence_links(sid, forces, sub, self.adversaries, self.on)
         return self._forces[sid, theatre]
 
@@ -248,7 +257,8 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
         attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
         links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
     ids = tuple(sorted(set(by_party) | named))
-    return CascadeIndex(on, ids, links, treaties_of, adversaries, Scoped.of(by_party))
+    members = {t.id: frozenset(t.members_on(on)) for t in in_force}
+    return CascadeIndex(on, ids, links, treaties_of, adversaries, Scoped.of(by_party), members)
 
 
 class Propagator:
@@ -279,11 +289,25 @@ class Propagator:
         self.matrix = {}
         self.live = {}
         for defender in (True, False):
-            m = np.zeros((n, n), dtype=np.float32)
+            m = np.zeros((n, n), dtype=np.float32)  # how many links bind each obligor to each beneficiary
             ks = [k for k in plain if index.defender[k] == defender]
-            m[index.beneficiary[ks], index.obligor[ks]] = 1.0
+            np.add.at(m, (index.beneficiary[ks], index.obligor[ks]), 1.0)
             self.live[defender] = np.flatnonzero(m.any(axis=1))
             self.matrix[defender] = m[self.live[defender]]  # only the rows of states that are owed something
+        # per treaty, its parties' positions and the count matrix of its plain defence links among them: when an
+        # aggressor is a party too, the treaty's defence links bind no one (a war among allies)
+        by_treaty: dict[str, list[int]] = {}
+        for k in plain:
+            if index.defender[k]:
+                by_treaty.setdefault(index.links[k].finding.treaty, []).append(k)
+        self.fellows = []
+        for tid, ks in sorted(by_treaty.items()):
+            mem = np.array(sorted(index.pos[s] for s in index.members.get(tid, ()) if s in index.pos), dtype=np.int64)
+            at = {p: i for i, p in enumerate(mem.tolist())}
+            ct = np.zeros((len(mem), len(mem)), dtype=np.float32)
+            for k in ks:
+                ct[at[int(index.beneficiary[k])], at[int(index.obligor[k])]] += 1.0
+            self.fellows.append((mem, ct))
 
     def padded(self, n: int) -> Propagator:
         """The same links over ``n`` states, the extra ones having none."""
@@ -296,22 +320,29 @@ class Propagator:
         }
         return out
 
-    def _spread(self, frontier: np.ndarray, defender: bool) -> np.ndarray:
-        """Obligors of the frontier's states, computed only for the rows and columns that can have any."""
-        live, out = self.live[defender], np.zeros(frontier.shape, dtype=bool)
+    def _spread(self, frontier: np.ndarray, defender: bool, aggressors: np.ndarray) -> np.ndarray:
+        """Obligors of the frontier's states, computed only for the rows and columns that can have any.
+
+        A defender-side link does not count in a war where an aggressor is a party to its treaty.
+        """
+        live, counts = self.live[defender], np.zeros(frontier.shape, dtype=np.float32)
         sub = frontier[:, live]
         rows = np.flatnonzero(sub.any(axis=1))
-        if rows.size == 1:  # one war (a single cascade): rows of the matrix, no matrix product
-            out[rows[0]] = self.matrix[defender][sub[rows[0]]].any(axis=0)
-        elif rows.size:
-            out[rows] = sub[rows].astype(np.float32) @ self.matrix[defender] > 0
-        return out
+        if not rows.size:
+            return counts > 0
+        counts[rows] = sub[rows].astype(np.float32) @ self.matrix[defender]
+        if defender:
+            for mem, ct in self.fellows:
+                hit = np.flatnonzero(aggressors[:, mem].any(axis=1) & frontier[:, mem].any(axis=1))
+                if hit.size:
+                    counts[np.ix_(hit, mem)] -= frontier[np.ix_(hit, mem)].astype(np.float32) @ ct
+        return counts > 0.5
 
     def __call__(
         self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
-        cand_d, cand_a = self._spread(fd, True), self._spread(fa, False)
+        cand_d, cand_a = self._spread(fd, True, a), self._spread(fa, False, a)
         padded = None
         for defender, side, cand in ((True, d, cand_d), (False, a, cand_a)):
             ben, foes, starts, obligors = self.special[defender]
@@ -498,7 +529,9 @@ def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = Fals
     # the engine on the treaties in force that bind a round-0 belligerent: the same findings, fewer treaties
     mine = {t.id: t for s in (event.target, *event.attackers) for t in index.treaties_of.get(s, ())}
     findings = assess_event(event, Corpus(mine.values())).findings
-    to_target = [f for f in findings if f.beneficiary == event.target]
+    # a treaty that binds an attacker too brings no one in on the target's side (a war among allies)
+    to_target = [f for f in findings if f.beneficiary == event.target and not index.members.get(f.treaty, frozenset())
+                 & set(event.attackers)]
     to_attackers = [f for f in findings if f.beneficiary in event.attackers]
     root = _links(to_target, Side.DEFENDER, {}) + _links(to_attackers, Side.AGGRESSOR, {})
     d0 = np.zeros((1, len(index)), dtype=bool)
@@ -554,6 +587,7 @@ def explain(sc: Scenario, rounds: Rounds) -> Cascade:
                 and link.enabled(sc.conditional)
                 and 0 < on_side[b] < r
                 and (not link.adversaries or link.adversaries & foes)
+                and not (side is Side.DEFENDER and ix.members.get(link.finding.treaty, frozenset()) & foes)
             ):
                 out.append(link.finding)
         return sorted(out, key=lambda f: (-int(f.strength), f.treaty, f.beneficiary))

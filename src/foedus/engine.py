@@ -25,6 +25,7 @@ from .model import (
     Kind,
     Obligation,
     Place,
+    PlaceKind,
     ScopeClause,
     Status,
     Treaty,
@@ -183,10 +184,31 @@ def _evaluate(treaty: Treaty, ob: Obligation, members: set[str], event: Event) -
         if beneficiary not in members or not _owed_to(ob, beneficiary):
             continue
         for obligor in _obligors(ob, members, beneficiary):
-            verdict = _judge(treaty, ob, obligor, beneficiary, event)
+            verdict = _judge(treaty, ob, obligor, beneficiary, event, members)
             if verdict is not None:
-                status, reasons = verdict
-                yield _finding(treaty, ob, obligor, beneficiary, status, reasons)
+                yield _finding(treaty, ob, obligor, beneficiary, *_capped(treaty, ob, members, event, *verdict))
+
+
+def _capped(treaty: Treaty, ob: Obligation, members: set[str], event: Event,
+            status: Status, reasons: list[str]) -> tuple[Status, list[str]]:
+    """Lower an ``obligated`` finding to ``conditional`` where the coding itself cannot settle the case.
+
+    Three things cap a finding whatever the event: a dataset past its last coded day, a treaty
+    whose text is not public, and (for defence) a war between two parties of the same treaty.
+    """
+    caps: list[str] = []
+    if treaty.unconfirmed(event.on):
+        caps.append(treaty.horizon_note() or "")
+    if not treaty.text_public:
+        caps.append(f"the text of {treaty.short_name or treaty.name} is not public: its terms are known only "
+                    "from official statements and reports, so no finding can rest on its wording")
+    if ob.kind is Kind.DEFENSE and event.target in members and set(event.attackers) & members:
+        both = ", ".join(states.name(s) for s in sorted(set(event.attackers) & members))
+        caps.append(f"both sides are parties ({states.name(event.target)} and {both}); "
+                    "the text does not say whom to help")
+    if not caps or status in (Status.NOT_TRIGGERED, Status.NOT_IN_FORCE):
+        return status, reasons
+    return Status.CONDITIONAL, [*reasons, *caps]
 
 
 def _finding(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, status: Status, reasons: list[str]) -> Finding:
@@ -210,7 +232,8 @@ def _finding(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, sta
     )
 
 
-def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event: Event) -> tuple[Status, list[str]] | None:
+def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event: Event,
+           members: set[str]) -> tuple[Status, list[str]] | None:
     """The status and reasons for one obligor–beneficiary pair, or None when nothing is owed."""
     ben = states.name(beneficiary)
     if beneficiary in event.attackers:
@@ -228,8 +251,8 @@ def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event
         checks.append((Answer.NO, f"obligations between {states.name(sus.between[0])} and "
                                   f"{states.name(sus.between[1])} suspended since {sus.start}: {sus.note}".rstrip(": ")))
     checks.append(_trigger(ob, ben, event))
-    if ob.kind is not Kind.CONSULTATION:
-        checks.append(_scope(ob, beneficiary, event))
+    if ob.kind is not Kind.CONSULTATION or not ob.scope.anywhere:
+        checks.append(_scope(treaty, ob, beneficiary, event, members))
     checks.extend(_conditions(ob, ben, event))
     for c in treaty.caveats:
         if c.state in (obligor, beneficiary) and c.interval.contains(event.on):
@@ -258,6 +281,12 @@ def _trigger(ob: Obligation, ben: str, event: Event) -> Check:
         return Answer.YES, f"the trigger ({trig.value}) is met by {act.value}"
     if trig is Trigger.UNKNOWN:
         return Answer.UNCLEAR, "the trigger is not known from the text"
+    if trig is Trigger.THREAT_SHORT_OF_ATTACK:
+        if act is Act.THREAT:
+            return Answer.YES, f"a threat to {ben} other than by armed attack meets the trigger"
+        if act is Act.INCIDENT:
+            return Answer.UNCLEAR, "whether a limited incident is a threat \"other than by armed attack\" is contested"
+        return Answer.NO, f"this clause covers threats other than by armed attack; an {act.value} is outside it"
     if act is Act.THREAT:
         return Answer.NO, f"a threat is not an armed attack; this obligation needs {trig.value}"
     if act is Act.INCIDENT:
@@ -267,32 +296,73 @@ def _trigger(ob: Obligation, ben: str, event: Event) -> Check:
     return Answer.YES, f"an {act.value} on {ben} meets the trigger ({trig.value})"
 
 
-def _clause_matches(clause: ScopeClause, place: Place, beneficiary: str, day: date) -> bool:
-    def ids(xs: tuple[str, ...]) -> set[str]:
-        return {beneficiary if x == "target" else x for x in xs}
+class Match(Enum):
+    """How a place meets one scope clause."""
 
-    return (
+    FULL = 0  # every field matches on what the place certainly is
+    PARTIAL = 1  # a region tag matches only a part of the place (Russia's home territory and "in Europe")
+
+
+def _clause_match(clause: ScopeClause, place: Place, beneficiary: str, day: date, members: set[str]) -> Match | None:
+    """Whether ``place`` falls within ``clause``; ``administered_by`` and ``states`` read
+    ``"target"`` as the attacked party and ``"party"`` as any party to the treaty."""
+    def ids(xs: tuple[str, ...]) -> set[str]:
+        out = {x for x in xs if x not in ("target", "party")}
+        return out | ({beneficiary} if "target" in xs else set()) | (members if "party" in xs else set())
+
+    if not (
         (clause.valid is None or clause.valid.contains(day))
         and (clause.place_kinds is None or place.kind in clause.place_kinds)
-        and (clause.regions is None or bool(set(place.regions) & set(clause.regions)))
-        and (clause.administered_by is None or place.administrator in ids(clause.administered_by))
+        and (clause.administered_by is None or (not place.high_seas and place.administrator in ids(clause.administered_by)))
         and (clause.states is None or place.state in ids(clause.states))
-    )
+    ):
+        return None
+    if clause.regions is None or set(place.regions) & set(clause.regions):
+        return Match.FULL
+    if set(place.partial_regions) & set(clause.regions):
+        return Match.PARTIAL
+    return None
 
 
-def _scope(ob: Obligation, beneficiary: str, event: Event) -> Check:
+def _scope(treaty: Treaty, ob: Obligation, beneficiary: str, event: Event, members: set[str]) -> Check:
+    """Whether the place falls within the obligation's scope, read as the text words it.
+
+    An attack on a party's forces outside its territory falls within a clause only when the
+    clause names forces (``place_kinds`` includes ``forces``, or ``covers_forces`` on an
+    unlimited scope); where the text is silent, or the coding comes from a dataset, it is unclear.
+    """
     place = event.place
-    where = f"{place.name} ({place.kind.value}; {', '.join(place.regions) or 'no region'})"
+    where = f"{place.name} ({place.kind.value}; {', '.join(place.regions + place.partial_regions) or 'no region'})"
     if place.disputed:
         return Answer.UNCLEAR, f"{where} is held by {states.name(place.state)}, but its status in law is disputed. {place.note}".strip()
+    forces = place.kind is PlaceKind.FORCES
     if ob.scope.anywhere:
-        return Answer.YES, "no geographic limit"
-    matched = [c for c in ob.scope.clauses if _clause_matches(c, place, beneficiary, event.on)]
-    firm = [c for c in matched if not c.unclear]
-    if firm:
-        return Answer.YES, f"{where} lies within the scope" + (f": {firm[0].note}" if firm[0].note else "")
-    if matched:
-        return Answer.UNCLEAR, f"{where}: {matched[0].note or 'the text leaves open whether this place is covered'}"
+        if not forces:
+            return Answer.YES, "no geographic limit"
+        if ob.scope.covers_forces:
+            return Answer.YES, "no geographic limit, and the text covers the parties' armed forces"
+        if treaty.origin != "curated":
+            return Answer.UNCLEAR, (f"{where}: an attack on {states.name(beneficiary)}'s forces outside its territory; "
+                                    "the dataset records no scope, so whether the treaty covers forces abroad is unknown")
+        return Answer.UNCLEAR, (f"{where}: an attack on {states.name(beneficiary)}'s forces outside its territory; "
+                                "the text does not say whether it covers forces abroad")
+    unclear: list[str] = []
+    for clause in ob.scope.clauses:
+        match = _clause_match(clause, place, beneficiary, event.on, members)
+        if match is None:
+            continue
+        if match is Match.PARTIAL:
+            tags = ", ".join(sorted(set(place.partial_regions) & set(clause.regions or ())))
+            unclear.append(f"{where} lies only partly in {tags}: the place decides; pass --place")
+        elif forces and clause.place_kinds is None:
+            unclear.append(f"{where}: {clause.note or 'the clause'}; the text does not say whether it covers "
+                           "an attack on a party's forces there")
+        elif clause.unclear:
+            unclear.append(f"{where}: {clause.note or 'the text leaves open whether this place is covered'}")
+        else:
+            return Answer.YES, f"{where} lies within the scope" + (f": {clause.note}" if clause.note else "")
+    if unclear:
+        return Answer.UNCLEAR, unclear[0]
     return Answer.NO, f"{where} lies outside the scope" + (f" ({ob.scope.text})" if ob.scope.text else "")
 
 

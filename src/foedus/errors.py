@@ -9,6 +9,10 @@ class UnknownStateError(FoedusError):
     """A state name or code that cannot be resolved."""
 
 
+class AmbiguousStateError(UnknownStateError):
+    """A state name that fits several states ("Korea", "Congo"): the user must pick one."""
+
+
 class StateNotInSystemError(FoedusError):
     """A state named for a date on which it was not a member of the state system."""
 

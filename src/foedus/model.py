@@ -76,6 +76,7 @@ class Trigger(str, Enum):
     STATE_OF_WAR = "state-of-war"  # armed attack that puts the party in a state of war
     THREAT = "threat"  # threat to security (consultation clauses)
     ANY_WAR = "any-war"  # war of the beneficiary with a third state, however begun
+    THREAT_SHORT_OF_ATTACK = "threat-short-of-attack"  # threats "other than by armed attack" only
     UNKNOWN = "unknown"
 
 
@@ -161,7 +162,9 @@ class Place(Frozen):
     state: str  # whose territory or forces are hit
     kind: PlaceKind = PlaceKind.TERRITORY
     regions: tuple[str, ...] = ()
+    partial_regions: tuple[str, ...] = ()  # regions only part of the place lies in (Russia: europe, asia)
     administered_by: str | None = None  # defaults to ``state``
+    high_seas: bool = False  # an area no state administers (a sea): no administered_by clause matches
     disputed: bool = False  # held by ``state`` but another's territory in law
     note: str = ""
 
@@ -203,6 +206,7 @@ class Scope(Frozen):
     anywhere: bool = True
     clauses: tuple[ScopeClause, ...] = ()
     text: str = ""  # the scope clause as the treaty words it, or a summary
+    covers_forces: bool = False  # with ``anywhere``: the text names the parties' armed forces (vessels, aircraft)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scope:
@@ -337,6 +341,13 @@ class AtopDistinct(Frozen):
     reason: str = Field(min_length=10)
 
 
+class Horizon(Frozen):
+    """The last day a dataset codes a treaty: after it, the dataset cannot confirm the treaty binds."""
+
+    source: str  # the dataset and release, e.g. "ATOP 4.01"
+    through: date
+
+
 class Treaty(Frozen):
     """A treaty with its dates, parties, articles and coded obligations."""
 
@@ -358,6 +369,8 @@ class Treaty(Frozen):
     atop_distinct: tuple[AtopDistinct, ...] = ()
     date_sources: dict[Literal["signed", "in_force", "ended"], DateSource] = {}
     notes: str = ""
+    horizon: Horizon | None = None  # a dataset's coding ends on this day (ATOP alliances)
+    text_public: bool = True  # False: the text is unpublished; its terms are known only from reports
 
     @model_validator(mode="after")
     def _consistent(self) -> Treaty:
@@ -425,7 +438,19 @@ class Treaty(Frozen):
     def summary(self) -> dict:
         """The JSON shape of one row of ``foedus treaties --json`` and the API."""
         return {"id": self.id, "name": self.name, "in_force": str(self.in_force),
-                "ended": str(self.ended) if self.ended else None, "origin": self.origin, "atop_id": self.atop_id}
+                "ended": str(self.ended) if self.ended else None, "origin": self.origin, "atop_id": self.atop_id,
+                "coded_through": str(self.horizon.through) if self.horizon else None,
+                "horizon_note": self.horizon_note()}
+
+    def unconfirmed(self, day: date) -> bool:
+        """True when ``day`` lies past the dataset's last coded day: the coding is not confirmed then."""
+        return self.horizon is not None and day > self.horizon.through
+
+    def horizon_note(self) -> str | None:
+        """The sentence that says how far the dataset codes this treaty (None for curated treaties)."""
+        if self.horizon is None:
+            return None
+        return f"{self.horizon.source} codes this alliance through {self.horizon.through}; not confirmed since"
 
     def article(self, number: str | None) -> Article | None:
         """The article with this number, if quoted."""

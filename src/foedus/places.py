@@ -23,23 +23,35 @@ def _data() -> dict:
     return yaml.safe_load(text)
 
 
+def partial_regions_of(sid: str) -> tuple[str, ...]:
+    """Regions the state's home territory lies only partly in (Russia: Europe and Asia)."""
+    return tuple(_data()["spanning_regions"].get(sid, []))
+
+
 def regions_of(sid: str) -> tuple[str, ...]:
-    """Region tags of a state's home territory: its continent plus the listed extras."""
+    """Region tags the whole of a state's home territory lies in: its continent plus the listed
+    extras, less the regions it only partly lies in."""
     tags: list[str] = []
     continent = states.continent(sid)
     if continent:
         tags.append(continent.lower())
     tags.extend(_data()["state_regions"].get(sid, []))
-    return tuple(dict.fromkeys(tags))
+    partial = set(partial_regions_of(sid))
+    return tuple(t for t in dict.fromkeys(tags) if t not in partial)
 
 
 def home(sid: str) -> Place:
-    """The metropolitan territory of a state."""
+    """The metropolitan territory of a state: where an attack with no place given lands.
+
+    Where that territory spans regions a scope clause tells apart, those regions are partial:
+    a clause limited to one of them neither binds nor lapses until a place is given.
+    """
     return Place(
         name=f"{states.name(sid)} (home territory)",
         state=sid,
         kind=PlaceKind.TERRITORY,
         regions=regions_of(sid),
+        partial_regions=partial_regions_of(sid),
     )
 
 
@@ -61,6 +73,8 @@ def _place_for(entry: dict, target: str, day: date) -> Place:
     owner = entry["state"] or target
     admin = _administrator(entry, day) or owner
     common = {"regions": tuple(entry["regions"]), "note": entry.get("note", "")}
+    if entry["state"] is None:  # a sea: the target's forces there, where no state administers
+        return Place(name=entry["name"], state=target, kind=PlaceKind.FORCES, high_seas=True, **common)
     if target == owner:
         return Place(name=entry["name"], state=owner, kind=PlaceKind(entry["kind"]), administered_by=admin, **common)
     if target == admin:  # held by the target, but another state's territory in law

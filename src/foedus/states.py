@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from .config import data_dir
-from .errors import DataError, StateNotInSystemError, UnknownStateError
+from .errors import AmbiguousStateError, DataError, StateNotInSystemError, UnknownStateError
 from .model import Interval, State
 
 SYSTEM_START = date(1816, 1, 1)
@@ -41,6 +41,25 @@ ALIASES: dict[str, int] = {
     "german democratic republic": 265,
     "gdr": 265,
     "frg": 260,
+    "german federal republic": 260,
+    "papal states": 327,
+    "soviet union": 365,
+    "ussr": 365,
+}
+
+# One state under an ISO3 code and a COW number that countrycode keeps apart: Serbia (ISO SRB) is
+# COW 345, the state COW calls Yugoslavia (Serbia 1878-1941, Yugoslavia 1944-2006, Serbia since).
+ISO_OF_COW: dict[int, str] = {345: "SRB"}
+
+# ISO3 codes countrycode gives a COW number that is another state: the Holy See (VAT) is not
+# the Papal States (COW 327, 1816-1870), and is no COW system member.
+NOT_COW: dict[str, str] = {"VAT": "Holy See"}
+
+# Names that fit several states: refused, with the candidates (COW numbers) listed.
+AMBIGUOUS: dict[str, tuple[int, ...]] = {
+    "korea": (732, 731, 730),
+    "congo": (484, 490),
+    "the congo": (484, 490),
 }
 
 # COW members that countrycode's code list lacks: number -> (abbreviation, name).
@@ -70,7 +89,7 @@ def _name_patterns() -> list[tuple[re.Pattern, int | None, str | None]]:
     """countrycode's English name patterns with the COW number and ISO3 of each row."""
     d = _codelist()
     return [
-        (re.compile(rx, flags=re.IGNORECASE), int(cown) if cown is not None else None, iso)
+        (re.compile(rx, flags=re.IGNORECASE), int(cown) if cown is not None and iso not in NOT_COW else None, iso)
         for rx, cown, iso in zip(d["country.name.en.regex"], d["cown"], d["iso3c"], strict=True)
         if rx is not None and (cown is not None or iso)
     ]
@@ -105,8 +124,12 @@ def _tables() -> tuple[dict[int, tuple[str | None, str, str]], dict[str, int], d
     for iso, cowc, cown, name, cow_name in zip(
         d["iso3c"], d["cowc"], d["cown"], d["country.name.en"], d["cow.name"], strict=True
     ):
+        if iso in NOT_COW:
+            names.setdefault(NOT_COW[iso].lower(), iso)
+            iso = None  # the COW row keeps its own id (PAP); the ISO code resolves alone
         if cown is not None:
             cown = int(cown)
+            iso = iso or ISO_OF_COW.get(cown)
             by_cow.setdefault(cown, (iso, cowc, cow_name or name))
             if iso:
                 iso_to_cow.setdefault(iso, cown)
@@ -131,6 +154,8 @@ def _iso_set() -> frozenset[str]:
 
 
 def _name_of_iso(iso: str) -> str:
+    if iso in NOT_COW:
+        return NOT_COW[iso]
     d = _codelist()
     return next((n for code, n in zip(d["iso3c"], d["country.name.en"], strict=True) if code == iso and n), iso)
 
@@ -171,6 +196,9 @@ def resolve(query: str | int) -> State:
     if len(text) == 3 and up in cowc_to_cow:
         return _from_cow(cowc_to_cow[up])
     low = text.lower()
+    if low in AMBIGUOUS:
+        options = "; ".join(f"{s.name} ({s.id}, COW {s.cow})" for s in map(_from_cow, AMBIGUOUS[low]))
+        raise AmbiguousStateError(f"{text!r} is ambiguous: name one of {options}")
     if low in ALIASES:
         return _from_cow(ALIASES[low])
     match = _match_name(text)

@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,19 @@ import polars as pl
 
 from .. import states
 from ..errors import DataError, UnknownStateError
-from ..model import Condition, ConditionKind, Kind, Means, Membership, Obligation, Source, Timing, Treaty, Trigger
+from ..model import (
+    Condition,
+    ConditionKind,
+    Horizon,
+    Kind,
+    Means,
+    Membership,
+    Obligation,
+    Source,
+    Timing,
+    Treaty,
+    Trigger,
+)
 from ..model import Interval as Span
 from .registry import ATOP_CITATION
 
@@ -321,15 +334,25 @@ def _merge(spans: list[Span]) -> list[Span]:
     return out
 
 
+def last_coded_day(members: pl.DataFrame) -> date:
+    """A release's horizon, read from its rows: the last day of the latest year any entry or exit names.
+
+    ATOP codes each year whole, so a release whose latest dated event falls in 2016 codes
+    through 31 December 2016 (4.01); an exit year of 0 ("still in force") names no year.
+    """
+    return date(int(max(members["yrent"].max(), members["yrexit"].max())), 12, 31)
+
+
 def treaties(members: pl.DataFrame, version: str) -> list[Treaty]:
     """ATOP member-level rows as treaties with ``origin="atop"``, one per alliance."""
     by_alliance: dict[int, list[Mapping]] = defaultdict(list)
     for r in with_spans(members).iter_rows(named=True):
         by_alliance[int(r["atopid"])].append(r)
-    return [_treaty(aid, rs, version) for aid, rs in sorted(by_alliance.items())]
+    horizon = Horizon(source=f"ATOP {version}", through=last_coded_day(members))
+    return [_treaty(aid, rs, version, horizon) for aid, rs in sorted(by_alliance.items())]
 
 
-def _treaty(atopid: int, rows: list[Mapping], version: str) -> Treaty:
+def _treaty(atopid: int, rows: list[Mapping], version: str, horizon: Horizon) -> Treaty:
     spans: dict[str, list[Span]] = defaultdict(list)
     obligations: list[Obligation] = []
     for r in sorted(rows, key=lambda r: (r["phase"], r["member"])):
@@ -355,4 +378,5 @@ def _treaty(atopid: int, rows: list[Mapping], version: str) -> Treaty:
         origin="atop",
         atop_id=atopid,
         notes="Coded by ATOP; the treaty's text is not in the corpus, so findings quote no article.",
+        horizon=horizon,
     )
