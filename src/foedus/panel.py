@@ -129,6 +129,15 @@ def _numpy(column: pl.Series) -> np.ndarray:
     return column.to_numpy()
 
 
+def panel_releases(path: Path) -> str:
+    """The dataset releases recorded in a parquet panel, as written: ``atop=5.1,cow-states=2024``."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise FoedusError(f"{path}: not a readable parquet file ({exc})") from None
+    return meta.get(RELEASES_KEY, b"").decode()
+
+
 def panel_sources(path: Path) -> tuple[str, ...]:
     """The citation keys stored in a parquet panel written by :meth:`Panel.write`."""
     try:

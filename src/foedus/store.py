@@ -313,11 +313,19 @@ def releases() -> dict[str, str]:
     """The release of each dataset in use, e.g. ``{"atop": "5.1", "cow-states": "2024"}`` (absent: none)."""
     from . import states
 
-    out = {r.dataset: r.version for r in imports()}
-    listed = states.installed()
+    path = states.cow_states_path()
+    return dict(_releases(str(store_path()), _stamp(), path.stat().st_mtime_ns if path.exists() else None))
+
+
+@cache
+def _releases(path: str, stamp: int | None, cow_stamp: int | None) -> tuple[tuple[str, str], ...]:  # keys: the cache
+    from . import states
+
+    out = {r.dataset: r.version for r in imports()} if stamp is not None else {}
+    listed = states.installed() if cow_stamp is not None else None
     if listed is not None:
         out["cow-states"] = listed.version
-    return out
+    return tuple(sorted(out.items()))
 
 
 def atop_members(columns: Sequence[str] = ()) -> tuple[str, pl.DataFrame] | None:
