@@ -307,7 +307,7 @@ def check_pair(alliances: AtopFile, members: AtopFile, allow_partial: bool = Fal
 
 def _unique(f: AtopFile, key: list[str]) -> None:
     present = [c for c in key if c in f.frame.columns]
-    repeated = f.frame.select(pl.struct(present).is_duplicated().arg_true().first()).item()
+    repeated = f.frame.select((~pl.struct(present).is_first_distinct()).arg_true().first()).item()
     if repeated is not None:
         values = ", ".join(f"{c}={f.frame[c][repeated]}" for c in present)
         raise DataError(f"{f.path}:{repeated + 2}: row repeats {values}")
