@@ -2,7 +2,9 @@
 
 ``server.corrupt`` names files served with one byte changed; ``server.truncate`` names files
 whose first transfer stops halfway (after announcing the full length); ``server.ranges = False``
-makes it ignore range requests.
+makes it ignore range requests. ``server.redirect`` maps a name to a URL it answers with a 302;
+``server.length`` maps a name to the Content-Length header sent instead of the true one (None: no
+header, the body ending when the connection closes).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ class FileServer(ThreadingHTTPServer):
         self.corrupt: set[str] = set()
         self.truncate: set[str] = set()
         self.ranges = True  # False: ignore Range headers, as some servers do
+        self.redirect: dict[str, str] = {}
+        self.length: dict[str, str | None] = {}
         self.requests: list[tuple[str, str | None]] = []
 
     @property
@@ -40,6 +44,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.requests.append((name, rng))
         if not self.server.ranges:
             rng = None
+        if name in self.server.redirect:
+            self.send_response(302)
+            self.send_header("Location", self.server.redirect[name])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         path = self.server.root / name
         if not path.is_file():
             self.send_error(404)
@@ -52,7 +62,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(416)
             return
         self.send_response(206 if rng else 200)
-        self.send_header("Content-Length", str(len(body) - start))
+        length = self.server.length.get(name, str(len(body) - start))
+        if length is not None:
+            self.send_header("Content-Length", length)
+        else:
+            self.close_connection = True
         self.end_headers()
         payload = body[start:]
         if name in self.server.truncate:

@@ -51,11 +51,13 @@ def test_import_records_version_rows_and_checksums(atop_files):
 def test_import_defaults_to_fetched_files(atop_files):
     with pytest.raises(DataError, match=r"no such file; run `foedus data fetch atop` first"):
         store.import_dataset("atop")
-    for p in atop_files:
-        dest = registry.get("atop").path(p.name)
+    for p, role in zip(atop_files, ("alliance", "member"), strict=True):
+        dest = registry.get("atop").path("4.01", role)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(p.read_bytes())
-    assert len(store.import_dataset("atop")) == 2
+    with pytest.raises(DataError, match=r"atop5_1a\.csv: no such file; run `foedus data fetch atop` first"):
+        store.import_dataset("atop")  # the default release is 5.1
+    assert len(store.import_dataset("atop", release="4.01")) == 2
 
 
 def test_corrupt_value_names_file_line_and_column_and_leaves_store(atop_files, tmp_path):
@@ -93,15 +95,22 @@ def test_failed_first_import_creates_no_store(atop_files, tmp_path):
     assert not store.store_path().exists() and store.imports() == []
 
 
-@pytest.mark.parametrize(("column", "value"), [("dayexit", "30"), ("moexit", "13"), ("moent", "0"), ("yrexit", "1700")])
-def test_impossible_dates_are_named(atop_files, tmp_path, column, value):
+PHASE = "columns yrent..dayexit: .* not a valid phase"
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("dayexit", "30", PHASE), ("moexit", "13", PHASE), ("moent", "0", PHASE),
+    ("yrexit", "1700", r"column yrexit: year 1700 is outside 1815-\d{4} \(0 means still in force\)"),
+    ("yrent", "0", r"column yrent: year 0 is outside 1815-\d{4}$"),
+])
+def test_impossible_dates_are_named(atop_files, tmp_path, column, value, message):
     rows = _rows(atop_files[1])
     head = rows[0]
     row = next(i for i, r in enumerate(rows[1:], start=1) if r[head.index("yrexit")] != "0")
     rows[row][head.index("moexit")] = "2"
     rows[row][head.index(column)] = value
     bad = _write(tmp_path / MEMBERS, rows)
-    with pytest.raises(DataError, match=rf":{row + 1}: columns yrent..dayexit: .* not a valid phase"):
+    with pytest.raises(DataError, match=rf":{row + 1}: {message}"):
         store.import_dataset("atop", [atop_files[0], bad])
 
 
@@ -169,6 +178,8 @@ def test_cli_bad_file_is_one_line_exit_1(atop_files, tmp_path):
     assert proc.stderr == f"foedus: error: {bad}:8: column phase: 'one' is not a whole number\n"
 
 
-def test_only_atop_is_imported():
-    with pytest.raises(FoedusError, match="dataset cow-states is read where it is fetched; only atop is imported"):
+def test_a_cow_import_takes_one_file(shared_data):
+    with pytest.raises(FoedusError, match="a COW state-system import takes one file"):
+        store.import_dataset("cow-states", [shared_data / "states2016.csv"] * 2)
+    with pytest.raises(DataError, match=r"statelist2024\.csv: no such file; run `foedus data fetch cow-states` first"):
         store.import_dataset("cow-states")

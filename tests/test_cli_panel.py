@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from http_fixture import serve
 from typer.testing import CliRunner
 
 from foedus import citations
@@ -72,7 +71,6 @@ def test_cite_everything_and_list():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["panel", "dyad-years", "--years", "1700-1800", "-o", "x.csv"], "outside the COW state system list"),
         (["panel", "dyad-years", "--years", "1990", "-o", "x.csv"], "run `foedus data fetch cow-states`"),
         (["cite", "nobody-2020"], "unknown citation key 'nobody-2020'"),
         (["cite", "--panel", "missing.parquet"], "missing.parquet: not a readable parquet file"),
@@ -85,6 +83,13 @@ def test_errors_are_one_line(args, message):
     assert message in proc.stderr
 
 
+def test_years_outside_the_list_are_refused(shared_data):
+    proc = _foedus("panel", "dyad-years", "--years", "1700-1800", "-o", "x.csv", *_data_args(shared_data))
+    assert proc.returncode == 1
+    assert proc.stderr == ("foedus: error: years 1700-1800 outside the COW state system list v2016 (1816-2016) "
+                           "or reversed\n")
+
+
 def test_unknown_measure_is_an_error_and_writes_nothing(shared_data, tmp_path):
     out = tmp_path / "dyads.csv"
     proc = _foedus("panel", "dyad-years", "--years", "1990", "--similarity", "s,cosine", "-o", str(out),
@@ -92,25 +97,6 @@ def test_unknown_measure_is_an_error_and_writes_nothing(shared_data, tmp_path):
     assert proc.returncode == 1
     assert "unknown similarity measure 'cosine'" in proc.stderr
     assert not out.exists()
-
-
-def test_fetched_datasets_are_found_without_paths(shared_data, tmp_path):
-    server = serve(shared_data)  # the real files, served on 127.0.0.1
-    try:
-        for dataset in ("cow-states", "atop"):
-            assert runner.invoke(app, ["data", "fetch", dataset, "--url", server.url]).exit_code == 0
-    finally:
-        server.shutdown()
-        server.server_close()
-    out = tmp_path / "dyads.csv"
-    result = runner.invoke(app, ["panel", "dyad-years", "--years", "1990", "--similarity", "s", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    frame = pd.read_csv(out)
-    assert len(frame) == frame[["ccode1", "ccode2"]].drop_duplicates().shape[0] > 10_000
-    assert frame.loc[(frame.ccode1 == 2) & (frame.ccode2 == 200), "atop_defense"].item() == 1  # NATO
-    old = runner.invoke(app, ["panel", "state-years", "--years", "1990", "--atop-version", "4.01",
-                              "-o", str(tmp_path / "states.csv")])
-    assert old.exit_code == 0, old.output
 
 
 def test_capabilities_weight_s(shared_data, tmp_path):

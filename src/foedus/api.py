@@ -74,7 +74,7 @@ def _meta(corpus: Corpus, treaty_ids: Iterable[str]) -> dict:
         t = corpus.treaties.get(tid)
         for s in t.sources if t else ():
             sources.append({"treaty": tid, "citation": s.citation, "url": s.url})
-    return {"foedus_version": __version__, "about": ABOUT, "sources": sources}
+    return {"foedus_version": __version__, "about": ABOUT, "sources": sources, "releases": store.releases()}
 
 
 def _error(status: int, message: str) -> JSONResponse:

@@ -12,6 +12,12 @@ BIBTEX: dict[str, str] = {
   year = {2017},
   howpublished = {\\url{http://correlatesofwar.org}}
 }""",
+    "cow-states-2024": """@misc{cow2024states,
+  author = {{Correlates of War Project}},
+  title = {State System Membership List, v2024},
+  year = {2024},
+  howpublished = {\\url{https://correlatesofwar.org}}
+}""",
     "atop": """@article{leeds2002atop,
   author = {Leeds, Brett Ashley and Ritter, Jeffrey M. and Mitchell, Sara McLaughlin and Long, Andrew G.},
   title = {Alliance Treaty Obligations and Provisions, 1815--1944},
@@ -26,6 +32,7 @@ BIBTEX: dict[str, str] = {
   author = {Leeds, Brett Ashley},
   title = {Alliance Treaty Obligations and Provisions ({ATOP}) Codebook, Version 5.1},
   organization = {Rice University},
+  year = {2022},
   howpublished = {\\url{http://www.atopdata.org}}
 }""",
     "atop-codebook-4.01": """@manual{leeds_atop_codebook_4_01,
@@ -79,10 +86,11 @@ BIBTEX: dict[str, str] = {
 # What each key is, for `foedus cite --list`.
 DESCRIPTIONS: dict[str, str] = {
     "cow-states": "COW State System Membership List v2016 (which dyad-years and state-years exist)",
+    "cow-states-2024": "COW State System Membership List v2024 (which dyad-years and state-years exist)",
     "atop": "ATOP alliance obligations (Leeds et al. 2002)",
     "atop-codebook-5.1": "the ATOP 5.1 codebook (the release of the dyad-year file)",
     "atop-codebook-4.01": "the ATOP 4.01 codebook (the release of the member-level file)",
-    "peacesciencer": "peacesciencer, which packages the ATOP 5.1 directed dyad-year file used here",
+    "peacesciencer": "peacesciencer, when its packaging of the ATOP 5.1 directed dyad-year file is read",
     "signorino-ritter-1999": "S, the Signorino-Ritter similarity score",
     "bueno-de-mesquita-1975": "tau-b as a measure of alliance-portfolio similarity",
     "hage-2011": "Cohen's kappa and Scott's pi for foreign-policy similarity",

@@ -54,6 +54,13 @@ def _emit(doc: dict) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
+def _with_releases(doc: dict) -> dict:
+    """An answer's JSON with ``meta.releases``: the dataset releases it was read from."""
+    from .store import releases
+
+    return {**doc, "meta": {**doc.get("meta", {}), "releases": releases()}}
+
+
 @app.command()
 def assess(
     target: Annotated[str, typer.Option(help="The attacked state: name, ISO3, COW number or abbreviation.")],
@@ -69,7 +76,7 @@ def assess(
     """
     result = assess_event(target, attacker, _day(on), place, act)
     if as_json:
-        _emit(result.as_json())
+        _emit(_with_releases(result.as_json()))
     else:
         console.print(render.assessment(result))
 

@@ -10,65 +10,103 @@ import typer
 from rich.console import Console
 
 from . import store
+from .datasets import registry
 from .datasets.download import fetch as fetch_dataset
 from .errors import FoedusError
+
+app = typer.Typer(help="Fetch, import and inspect datasets (ATOP, the COW state system).", no_args_is_help=True)
+console = Console()
+
+Release = Annotated[str | None, typer.Option(help="Release: atop 5.1 (default) or 4.01; cow-states 2024 (default) or 2016.")]
 
 
 def _lines(records: list[store.ImportRecord]) -> str:
     return "\n".join(
-        f"{r.dataset} {r.level}-level {r.version}: {r.file}, {r.rows} rows, imported "
+        f"  {r.level}-level {r.version}: {r.file}, {r.rows} rows, imported "
         f"{r.imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC, sha256 {r.sha256}"
         for r in records
     )
 
 
-app = typer.Typer(help="Fetch, import and inspect datasets (ATOP, the COW state system).", no_args_is_help=True)
-console = Console()
-
-
-def _checksums(pairs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for p in pairs:
-        name, sep, digest = p.partition("=")
-        if not sep or len(digest) != 64:
-            raise FoedusError(f"bad --sha256 {p!r} (use FILE=HEX, with a 64-digit hex sha256)")
-        out[name] = digest
-    return out
+def _checksum(text: str | None) -> dict[str, str] | str | None:
+    """``--sha256``: a bare 64-digit hex digest, or ``DOWNLOAD=HEX``."""
+    if text is None:
+        return None
+    name, sep, digest = text.rpartition("=")
+    if len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
+        raise FoedusError(f"bad --sha256 {text!r} (use HEX or FILE=HEX, with a 64-digit hex sha256)")
+    return {name: digest} if sep else digest
 
 
 @app.command()
 def fetch(
     dataset: Annotated[str, typer.Argument(help="Dataset name: atop or cow-states.")],
+    release: Release = None,
     url: Annotated[str | None, typer.Option(help="Base URL to fetch from (default: FOEDUS_MIRROR, else the publisher).")] = None,
-    sha256: Annotated[list[str], typer.Option(help="Accept FILE=HEX instead of the pinned checksum.")] = [],  # noqa: B006
+    sha256: Annotated[str | None, typer.Option(help="Accept this sha256 of the download (HEX or FILE=HEX).")] = None,
+    allow_redirects: Annotated[bool, typer.Option("--allow-redirects", help="Follow a redirect to another host.")] = False,
 ) -> None:
-    """Download a dataset into the user data directory, verifying pinned checksums.
+    """Download a dataset release from its publisher, verify it and keep the files foedus reads.
 
-    Example: foedus data fetch atop
+    The first download of a release records its sha256 (none can be pinned); later fetches verify
+    against it. A COW state list is installed as the one every command uses.
+
+    Example: foedus data fetch atop --release 5.1
     """
-    for f in fetch_dataset(dataset, url, _checksums(sha256)):
-        console.print(f"{f.file}: {'downloaded' if f.downloaded else 'already present'}, sha256 {f.sha256} -> {f.path}",
+    got = fetch_dataset(dataset, release, url, _checksum(sha256), allow_redirects=allow_redirects)
+    for f in got:
+        note = "downloaded" if f.downloaded else "already present"
+        console.print(f"{f.file} ({f.dataset} {f.release}): {note} -> {f.path}", soft_wrap=True)
+    first = got[0]
+    if first.recorded:
+        console.print(f"sha256 {first.sha256} of the download recorded at this first download (not pinned); "
+                      f"later fetches verify against it", soft_wrap=True)
+    if first.dataset == "cow-states":
+        console.print(_lines([store.import_cow_states(first.path)]) + "\n  (installed: every command now uses it)",
                       soft_wrap=True)
+    else:
+        console.print(f"next: foedus data import {first.dataset} --release {first.release}", soft_wrap=True)
 
 
 @app.command("import")
 def import_(
-    dataset: Annotated[str, typer.Argument(help="Dataset name: atop.")],
-    paths: Annotated[list[Path] | None, typer.Argument(help="The alliance- and member-level files (default: the fetched ones).")] = None,
+    dataset: Annotated[str, typer.Argument(help="Dataset name: atop or cow-states.")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files you downloaded: ATOP's zip, or its alliance- and member-level CSVs (and optionally the "
+             "directed dyad-year CSV); the COW list's zip or CSV. Default: the fetched release.")] = None,
+    release: Release = None,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="Import ATOP files whose alliances and members do not fully agree.")] = False,
 ) -> None:
-    """Load dataset files into the local store, in one transaction.
+    """Load dataset files into the local store, in one transaction; works offline.
 
-    Example: foedus data import atop atop5_1a.csv atop5_1m.csv
+    Example: foedus data import atop "atop_5.1__.csv_.zip"
     """
-    console.print(_lines(store.import_dataset(dataset, paths or [])), soft_wrap=True)
+    console.print(_lines(store.import_dataset(dataset, paths or [], release, allow_partial)), soft_wrap=True)
 
 
 @app.command()
 def status() -> None:
-    """Show what is loaded in the local store: dataset, version, rows, when, checksum.
+    """Show every dataset: what is imported (release, rows, when, checksum) and the checksums recorded at download.
 
     Example: foedus data status
     """
     records = store.imports()
-    console.print(f"store {store.store_path()}:\n" + _lines(records) if records else
-                  "Nothing imported; run `foedus data fetch atop`, then `foedus data import atop`.", soft_wrap=True)
+    recorded = store.downloads()
+    lines = [f"store {store.store_path()}:"]
+    for name, dataset in registry.DATASETS.items():
+        mine = [r for r in records if r.dataset == name]
+        lines.append(f"{name} ({dataset.title}): " + ("" if mine else
+                     f"not imported; run `foedus data fetch {name}`" + ("" if name == "cow-states" else
+                                                                        f", then `foedus data import {name}`")))
+        if mine:
+            lines.append(_lines(mine))
+        for d in (d for d in recorded if d.dataset == name):
+            lines.append(f"  download {d.release}: {d.file}, {d.bytes:,} bytes, sha256 {d.sha256}, recorded at its "
+                         f"first download {d.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC (not pinned)")
+        if name == "atop":
+            for version in dataset.releases:
+                ddyr = dataset.path(version, "ddyr")
+                if ddyr.exists():
+                    lines.append(f"  directed dyad-year file {version}: {ddyr}")
+    console.print("\n".join(lines), soft_wrap=True)

@@ -21,12 +21,13 @@ panel_app = typer.Typer(help="Build research panels (dyad-years, state-years) wi
                         no_args_is_help=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-Years = Annotated[str, typer.Option(help="FIRST-LAST or one year, within 1816-2016.")]
+Years = Annotated[str | None, typer.Option(help="FIRST-LAST or one year (default: all the COW list's years).")]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file: .parquet, .csv or .dta.")]
-StatesFile = Annotated[Path | None, typer.Option(help="COW states2016.csv (default: the fetched copy).")]
+StatesFile = Annotated[Path | None, typer.Option(help="A COW state list CSV (default: the installed one).")]
 AtopFile = Annotated[Path | None, typer.Option(
-    help="ATOP file: the 5.1 dyad-year obligations CSV, or the 4.01 member-level CSV (default: the fetched copy).")]
-AtopVersion = Annotated[str, typer.Option(help="ATOP release: 5.1 (dyad-year file) or 4.01 (member-level file).")]
+    help="ATOP file: the 5.1 directed dyad-year CSV, or the 4.01 member-level CSV (default: the store's release).")]
+AtopVersion = Annotated[str | None, typer.Option(
+    help="ATOP release: 5.1 (dyad-year file) or 4.01 (member-level file); default: the one imported.")]
 NoAlliances = Annotated[bool, typer.Option("--no-alliances", help="Leave out the ATOP columns.")]
 
 
@@ -36,13 +37,13 @@ def _measures(text: str | None) -> tuple[str, ...]:
 
 def _done(result: Panel, path: Path) -> None:
     err.print(f"wrote {result.frame.height:,} {result.unit}s x {result.frame.width} columns to {path}")
-    err.print(f"cite with: foedus cite {' '.join(result.sources)}", markup=False)
+    err.print(f"releases: {result.release_text()}; cite with: foedus cite {' '.join(result.sources)}", markup=False)
 
 
 @panel_app.command("dyad-years")
 def dyad_years(
     output: Output,
-    years: Years = "1816-2016",
+    years: Years = None,
     directed: Annotated[bool, typer.Option("--directed", help="Both (a, b) and (b, a); default non-directed.")] = False,
     similarity: Annotated[str | None, typer.Option(help="Comma-separated: s, kappa, pi, tau-b.")] = None,
     ties: Annotated[str, typer.Option(help="Portfolio ties: valued (ATOP 0-3) or binary.")] = "valued",
@@ -51,7 +52,7 @@ def dyad_years(
     no_alliances: NoAlliances = False,
     states_file: StatesFile = None,
     atop_file: AtopFile = None,
-    atop_version: AtopVersion = "5.1",
+    atop_version: AtopVersion = None,
 ) -> None:
     """Write a dyad-year panel with ATOP obligation flags and portfolio similarity.
 
@@ -69,11 +70,11 @@ def dyad_years(
 @panel_app.command("state-years")
 def state_years(
     output: Output,
-    years: Years = "1816-2016",
+    years: Years = None,
     no_alliances: NoAlliances = False,
     states_file: StatesFile = None,
     atop_file: AtopFile = None,
-    atop_version: AtopVersion = "5.1",
+    atop_version: AtopVersion = None,
 ) -> None:
     """Write a state-year panel with counts of ATOP allies and defence partners.
 
@@ -94,11 +95,13 @@ def cite(
 
     Example: foedus cite --panel dyads.parquet
     """
-    from .panel import panel_sources
+    from .panel import panel_releases, panel_sources
 
     if list_keys:
         sys.stdout.write("".join(f"{k}\t{d}\n" for k, d in citations.DESCRIPTIONS.items()))
         return
     if keys and panel_file:
         raise FoedusError("give citation keys or --panel, not both")
+    if panel_file and panel_releases(panel_file):
+        sys.stdout.write(f"% releases used by {panel_file.name}: {panel_releases(panel_file)}\n\n")
     sys.stdout.write(citations.bibtex(panel_sources(panel_file) if panel_file else tuple(keys or ())))

@@ -76,7 +76,7 @@ def cascade(
     """
     c = run_cascade(target, attacker, _cli()._day(on), place, act, conditional=conditional)
     if as_json:
-        _cli()._emit(c.as_json())
+        _cli()._emit(_cli()._with_releases(c.as_json()))
     else:
         _cli().console.print(render_war.cascade(c))
 
@@ -111,7 +111,7 @@ def simulate(
         task = bar.add_task("draws", total=draws)
         sim = run_simulation(sc, draws, seed, ov, client, progress=lambda n: bar.advance(task, n))
     if as_json:
-        _cli()._emit(sim.as_json())
+        _cli()._emit(_cli()._with_releases(sim.as_json()))
     else:
         _cli().console.print(render_war.simulation(sim))
 

@@ -36,20 +36,19 @@ SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
 
 @dataclass(frozen=True)
 class AtopRelease:
-    """Where a release's directed dyad-year flags come from, the years it covers and what to cite."""
+    """Which of a release's files the directed dyad-year flags come from, the years it covers and what to cite."""
 
-    file: str
+    role: str  # "ddyr": ATOP's own directed dyad-year file; "member": derived from the member-level file
     coverage: tuple[int, int]
     sources: tuple[str, ...]
 
 
 ATOP_RELEASES = {
-    # ATOP's own directed dyad-year file (the subset peacesciencer packages)
-    "5.1": AtopRelease("atop5_1_ddyr_obligations_peacesciencer.csv", (1815, 2018),
-                       ("atop", "atop-codebook-5.1", "peacesciencer")),
+    "5.1": AtopRelease("ddyr", (1815, 2018), ("atop", "atop-codebook-5.1")),
     # derived from the member-level file by foedus.datasets.atop_dyads
-    "4.01": AtopRelease("atop4_01_member_level.csv", (1815, 2016), ("atop", "atop-codebook-4.01")),
+    "4.01": AtopRelease("member", (1815, 2016), ("atop", "atop-codebook-4.01")),
 }
+PUBLISHER_DDYR = {"stateA": "ccode1", "stateB": "ccode2", "year": "year"} | {f: f"atop_{f}" for f in FLAGS}
 DYAD_KEY = ("ccode1", "ccode2", "year")
 OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
@@ -57,6 +56,7 @@ STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"a
 TIE_LEVELS = {"valued": 4, "binary": 2}
 CHUNK = 1 << 18  # panel rows looked up at a time
 SOURCES_KEY = b"foedus:sources"
+RELEASES_KEY = b"foedus:releases"
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ class Panel:
     directed: bool
     years: tuple[int, int]
     sources: tuple[str, ...] = ()
-    states_file: Path | None = None  # the COW state list it was built from (None: the fetched one)
+    states_file: Path | None = None  # the COW state list it was built from (None: the installed one)
+    releases: tuple[tuple[str, str], ...] = ()  # (dataset, release) of every dataset it used
 
     def to_polars(self) -> pl.DataFrame:
         """The panel as a polars DataFrame."""
@@ -82,8 +83,15 @@ class Panel:
         """Apply a verb: ``create_dyad_years().pipe(add_atop_alliance)``."""
         return verb(self, *args, **kwargs)
 
-    def _with(self, frame: pl.DataFrame, *sources: str) -> Panel:
-        return replace(self, frame=frame, sources=tuple(dict.fromkeys((*self.sources, *sources))))
+    def _with(self, frame: pl.DataFrame, *sources: str, release: tuple[str, str] | None = None) -> Panel:
+        releases = dict(self.releases) | dict([release] if release else [])
+        return replace(self, frame=frame, sources=tuple(dict.fromkeys((*self.sources, *sources))),
+                       releases=tuple(releases.items()))
+
+    def release_text(self) -> str:
+        """The releases it used, as people write them: ``ATOP 5.1, COW states v2024``."""
+        names = {"atop": "ATOP {}", "cow-states": "COW states v{}"}
+        return ", ".join(names.get(d, d + " {}").format(v) for d, v in self.releases)
 
     def write(self, path: Path) -> Path:
         """Write to ``.parquet`` (sources kept in the file's metadata), ``.csv`` or Stata ``.dta``.
@@ -101,12 +109,13 @@ class Panel:
         try:
             if suffix == ".parquet":
                 table = self.frame.to_arrow()
-                meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode()}
+                meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode(),
+                        RELEASES_KEY: ",".join(f"{d}={v}" for d, v in self.releases).encode()}
                 pq.write_table(table.replace_schema_metadata(meta), tmp)
             elif suffix == ".csv":
                 self.frame.write_csv(tmp)
             else:
-                self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel")
+                self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel: {self.release_text()}"[:80])
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -120,6 +129,15 @@ def _numpy(column: pl.Series) -> np.ndarray:
     return column.to_numpy()
 
 
+def panel_releases(path: Path) -> str:
+    """The dataset releases recorded in a parquet panel, as written: ``atop=5.1,cow-states=2024``."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise FoedusError(f"{path}: not a readable parquet file ({exc})") from None
+    return meta.get(RELEASES_KEY, b"").decode()
+
+
 def panel_sources(path: Path) -> tuple[str, ...]:
     """The citation keys stored in a parquet panel written by :meth:`Panel.write`."""
     try:
@@ -131,10 +149,14 @@ def panel_sources(path: Path) -> tuple[str, ...]:
     return tuple(k for k in meta[SOURCES_KEY].decode().split(",") if k)
 
 
-def _release(version: str) -> AtopRelease:
-    if version not in ATOP_RELEASES:
-        raise FoedusError(f"unknown ATOP version {version!r} (use {' or '.join(ATOP_RELEASES)})")
-    return ATOP_RELEASES[version]
+def chosen_atop_version(version: str | None = None) -> str:
+    """The ATOP release to use: the one named, else the one imported into the store, else the newest."""
+    from . import store
+
+    chosen = version or store.releases().get("atop") or registry.get("atop").default
+    if chosen not in ATOP_RELEASES:
+        raise FoedusError(f"unknown ATOP version {chosen!r} (use {' or '.join(ATOP_RELEASES)})")
+    return chosen
 
 
 def _require(path: Path | None, default: Path, dataset: str) -> Path:
@@ -144,8 +166,10 @@ def _require(path: Path | None, default: Path, dataset: str) -> Path:
     return path
 
 
-def parse_years(text: str) -> tuple[int, int]:
-    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``."""
+def parse_years(text: str | None) -> tuple[int, int] | None:
+    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``; None (the COW list's years) when not given."""
+    if text is None:
+        return None
     first, sep, last = text.partition("-")
     try:
         years = (int(first), int(last) if sep else int(first))
@@ -154,21 +178,34 @@ def parse_years(text: str) -> tuple[int, int]:
     return years
 
 
-def _check_years(years: tuple[int, int]) -> tuple[int, int]:
-    first, last = years
-    lo, hi = SYSTEM_YEARS
+def _cow_list(states_file: Path | None) -> states.CowList:
+    """The COW state list: the file given, else the installed one."""
+    if states_file is None and states.installed() is not None:
+        return states.installed()
+    return states.read_cow_list(_require(states_file, states.cow_states_path(), "cow-states"))
+
+
+def _check_years(years: tuple[int, int] | None, listed: states.CowList) -> tuple[int, int]:
+    lo, hi = SYSTEM_YEARS[0], listed.last_day.year
+    first, last = years or (lo, hi)
     if not lo <= first <= last <= hi:
-        raise FoedusError(f"years {first}-{last} outside the COW state system list ({lo}-{hi}) or reversed")
+        raise FoedusError(f"years {first}-{last} outside the COW state system list v{listed.version} ({lo}-{hi}) "
+                          f"or reversed")
     return first, last
 
 
-def _spells(states_file: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _cow_release(listed: states.CowList) -> tuple[str, str]:
+    """The citation key of a COW list's release and the (dataset, release) pair outputs name."""
+    key = "cow-states" if listed.version == "2016" else f"cow-states-{listed.version}"
+    return key, listed.version
+
+
+def _spells(listed: states.CowList) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """COW membership spells, sorted: codes and the first and last days as members (``datetime64[D]``)."""
-    path = _require(states_file, states.cow_states_path(), "cow-states")
-    open_end = states.COW_COVERAGE_END + timedelta(days=1)
+    open_end = listed.last_day + timedelta(days=1)
     rows = sorted(
         (c, s.start, (s.end or open_end) - timedelta(days=1))
-        for c, ss in states.read_cow_states(path).items()
+        for c, ss in listed.spells.items()
         for s in ss
     )
     ccode, first, last = zip(*rows, strict=True) if rows else ((), (), ())
@@ -176,9 +213,9 @@ def _spells(states_file: Path | None) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return np.array(ccode, dtype=np.int32), np.array(first, dtype=days), np.array(last, dtype=days)
 
 
-def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFrame:
+def _member_years(years: tuple[int, int], listed: states.CowList) -> pl.DataFrame:
     """Each state's years of membership: ``ccode, year``, sorted and unique."""
-    ccode, first, last = _spells(states_file)
+    ccode, first, last = _spells(listed)
     return (
         pl.DataFrame({"ccode": ccode, "first": first, "last": last})
         .select("ccode", year=pl.int_ranges(pl.col("first").dt.year(), pl.col("last").dt.year() + 1, dtype=pl.Int32))
@@ -188,15 +225,18 @@ def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFr
     )
 
 
-def create_state_years(years: tuple[int, int] = SYSTEM_YEARS, states_file: Path | None = None) -> Panel:
-    """Every COW system member in every year: ``ccode, year``."""
-    years = _check_years(years)
-    frame = _member_years(years, states_file).sort("ccode", "year")
-    return Panel(frame, "state-year", directed=False, years=years, sources=("cow-states",), states_file=states_file)
+def create_state_years(years: tuple[int, int] | None = None, states_file: Path | None = None) -> Panel:
+    """Every COW system member in every year (default: all the COW list's years): ``ccode, year``."""
+    listed = _cow_list(states_file)
+    years = _check_years(years, listed)
+    frame = _member_years(years, listed).sort("ccode", "year")
+    key, version = _cow_release(listed)
+    return Panel(frame, "state-year", directed=False, years=years, sources=(key,), states_file=states_file,
+                 releases=(("cow-states", version),))
 
 
 def create_dyad_years(
-    years: tuple[int, int] = SYSTEM_YEARS, directed: bool = True, states_file: Path | None = None
+    years: tuple[int, int] | None = None, directed: bool = True, states_file: Path | None = None
 ) -> Panel:
     """Every pair of states that were system members on a same day of a year: ``ccode1, ccode2, year``.
 
@@ -204,8 +244,9 @@ def create_dyad_years(
     membership spells share a day in exactly the years from the first to the last year of their
     intersection, so the panel is built from pairs of spells, not pairs of state-years.
     """
-    years = _check_years(years)
-    ccode, first, last = _spells(states_file)
+    listed = _cow_list(states_file)
+    years = _check_years(years, listed)
+    ccode, first, last = _spells(listed)
     first_year, last_year = (d.astype("datetime64[Y]").astype(np.int32) + 1970 for d in (first, last))
     # every pair of spells, by broadcasting: do they share a day, and in which years of the panel
     c1, c2 = np.broadcast_arrays(ccode[:, None], ccode[None, :])
@@ -226,7 +267,9 @@ def create_dyad_years(
     # a state that left and rejoined within one year would pair twice with the same state that year
     rejoined = (np.diff(ccode) == 0) & (first_year[1:] == last_year[:-1])
     frame = frame.unique(maintain_order=True) if rejoined.any() else frame
-    return Panel(frame, "dyad-year", directed=directed, years=years, sources=("cow-states",), states_file=states_file)
+    key, version = _cow_release(listed)
+    return Panel(frame, "dyad-year", directed=directed, years=years, sources=(key,), states_file=states_file,
+                 releases=(("cow-states", version),))
 
 
 def _extended(values: np.ndarray, fill: float) -> np.ndarray:
@@ -274,17 +317,37 @@ def _join_flags(frame: pl.DataFrame, flags: pl.DataFrame, either: bool = False) 
     return frame.drop(names, strict=False).hstack(series)
 
 
-def read_atop_flags(version: str = "5.1", path: Path | None = None) -> pl.DataFrame:
+def atop_flags_file(version: str | None = None, path: Path | None = None) -> Path:
+    """The file a release's dyad-year flags come from: ``path``, else the fetched or imported one."""
+    version = chosen_atop_version(version)
+    return _require(path, registry.get("atop").path(version, ATOP_RELEASES[version].role), "atop")
+
+
+def atop_sources(version: str | None = None, path: Path | None = None) -> tuple[str, ...]:
+    """What to cite for a release's flags: ATOP and its codebook, and peacesciencer when its packaging is read."""
+    version = chosen_atop_version(version)
+    packaged = version == "5.1" and "stateA" not in _header(atop_flags_file(version, path))
+    return ATOP_RELEASES[version].sources + (("peacesciencer",) if packaged else ())
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        return [c.strip().strip('"') for c in fh.readline().strip().split(",")]
+
+
+def read_atop_flags(version: str | None = None, path: Path | None = None) -> pl.DataFrame:
     """ATOP directed dyad-year obligation flags, one row per directed dyad-year sharing an alliance.
 
     ``ccode1, ccode2, year``, the five ``atop_*`` obligations (what ``ccode1`` owes ``ccode2``) and
     ``atop_alliance`` = 1 on every row: the pair shares an ATOP alliance that year (ATOP's
     ``atopally``), even where the row's own direction carries no obligation. Release 5.1 reads
-    ATOP's dyad-year file; 4.01 derives the flags from the member-level file. Either is parsed
-    once per file content and then read back from its parsed copy (:mod:`foedus.parsed_cache`).
+    ATOP's directed dyad-year file (the publisher's ``atop5_1ddyr.csv``, or peacesciencer's
+    packaging of it); 4.01 derives the flags from the member-level file. The release is the one
+    named, else the store's. Either is parsed once per file content and then read back from its
+    parsed copy (:mod:`foedus.parsed_cache`).
     """
-    release = _release(version)
-    path = _require(path, registry.get("atop").path(release.file), "atop")
+    version = chosen_atop_version(version)
+    path = atop_flags_file(version, path)
     parse = _derive_atop_flags if version == "4.01" else _parse_atop_flags
     frame = parsed_cache.parsed(path, f"atop-{version}-flags", parse)
     return frame.hstack([pl.Series("atop_alliance", np.ones(frame.height, dtype=np.int8))])
@@ -299,13 +362,20 @@ def _derive_atop_flags(path: Path) -> pl.DataFrame:
 
 
 def _parse_atop_flags(path: Path) -> pl.DataFrame:
-    """The key and obligation columns of ATOP's directed dyad-year file."""
+    """The key and obligation columns of ATOP's directed dyad-year file: the publisher's layout
+    (``stateA, stateB, year, defense``...) or peacesciencer's (``ccode1, ccode2, year, atop_defense``...)."""
+    names = PUBLISHER_DDYR if "stateA" in _header(path) else {c: c for c in (*DYAD_KEY, *OBLIGATIONS)}
     schema = dict.fromkeys(DYAD_KEY, pl.Int32) | dict.fromkeys(OBLIGATIONS, pl.Int8)
     try:
-        frame = pl.read_csv(path, columns=list(schema), schema_overrides=schema)
+        frame = pl.read_csv(path, columns=list(names), schema_overrides={k: schema[v] for k, v in names.items()})
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise DataError(f"{path}: not an ATOP dyad-year obligations file ({str(exc).splitlines()[0]})") from None
-    return _checked_flags(frame, path)
+    return _checked_flags(frame.rename(names).select(list(schema)), path)
+
+
+def check_dyad_year_file(path: Path) -> None:
+    """Raise :class:`DataError` unless ``path`` is a readable ATOP directed dyad-year file."""
+    _parse_atop_flags(path)
 
 
 def _checked_flags(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
@@ -354,7 +424,7 @@ def _need(panel: Panel, unit: Unit | None, verb: str) -> None:
 
 
 def add_atop_alliance(
-    panel: Panel, atop_file: Path | None = None, version: str = "5.1", coverage: tuple[int, int] | None = None
+    panel: Panel, atop_file: Path | None = None, version: str | None = None, coverage: tuple[int, int] | None = None
 ) -> Panel:
     """Add ATOP obligation flags (dyad-years) or counts of partners (state-years).
 
@@ -365,12 +435,13 @@ def add_atop_alliance(
     release's years) values are missing.
     """
     _need(panel, None, "add_atop_alliance")
-    release = _release(version)
-    coverage = coverage or release.coverage
+    version = chosen_atop_version(version)
+    coverage = coverage or ATOP_RELEASES[version].coverage
+    sources = atop_sources(version, atop_file)
     atop = read_atop_flags(version, atop_file)
     if panel.unit == "dyad-year":
         frame = _join_flags(panel.frame, atop, either=not panel.directed)
-        return panel._with(_missing_outside(panel, frame, ATOP_COLUMNS, coverage), *release.sources)
+        return panel._with(_missing_outside(panel, frame, ATOP_COLUMNS, coverage), *sources, release=("atop", version))
     dyads = create_dyad_years(panel.years, directed=True, states_file=panel.states_file).frame
     counts = (
         _join_flags(dyads, atop, either=True)
@@ -381,7 +452,7 @@ def add_atop_alliance(
     frame = panel.frame.drop(columns, strict=False).join(
         counts, on=["ccode", "year"], how="left", maintain_order="left"
     ).with_columns(pl.col(columns).fill_null(0).cast(pl.Int32))
-    return panel._with(_missing_outside(panel, frame, columns, coverage), *release.sources)
+    return panel._with(_missing_outside(panel, frame, columns, coverage), *sources, release=("atop", version))
 
 
 def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
@@ -435,7 +506,7 @@ def add_similarity(
     capabilities: pl.DataFrame | pd.DataFrame | None = None,
     capability_column: str = "cinc",
     atop_file: Path | None = None,
-    atop_version: str = "5.1",
+    atop_version: str | None = None,
 ) -> Panel:
     """Add alliance-portfolio similarity of every dyad-year (see docs/panels.md for the definitions).
 
@@ -449,7 +520,8 @@ def add_similarity(
     similarity.validate(measures, distance)
     columns = similarity_columns(measures, ties, distance, capabilities is not None)
     levels = TIE_LEVELS.get(ties, 0)
-    release = _release(atop_version)
+    atop_version = chosen_atop_version(atop_version)
+    release = ATOP_RELEASES[atop_version]
     tie_pairs = atop_tie_levels(read_atop_flags(atop_version, atop_file), ties)
     weights = _weights(capabilities, capability_column) if capabilities is not None else None
     members = create_state_years(panel.years, panel.states_file).frame.filter(
@@ -469,7 +541,8 @@ def add_similarity(
     )
     # undefined scores are nan, as are dyad-years without scores: both become missing
     frame = _join_dyads(panel.frame, scores, fill=np.nan).with_columns(pl.col(list(columns.values())).fill_nan(None))
-    return panel._with(frame, *release.sources, *(MEASURE_SOURCES[m] for m in measures))
+    return panel._with(frame, *atop_sources(atop_version, atop_file), *(MEASURE_SOURCES[m] for m in measures),
+                       release=("atop", atop_version))
 
 
 def _weight_vector(codes: np.ndarray, year_weights: pl.DataFrame | None) -> np.ndarray:
@@ -512,7 +585,7 @@ def _year_similarity(
 
 
 def dyad_year_panel(
-    years: tuple[int, int] = SYSTEM_YEARS,
+    years: tuple[int, int] | None = None,
     directed: bool = False,
     alliances: bool = True,
     measures: tuple[str, ...] = (),
@@ -522,7 +595,7 @@ def dyad_year_panel(
     capability_column: str = "cinc",
     states_file: Path | None = None,
     atop_file: Path | None = None,
-    atop_version: str = "5.1",
+    atop_version: str | None = None,
 ) -> Panel:
     """A dyad-year panel with ATOP flags (unless ``alliances`` is false) and the chosen similarity measures."""
     panel = create_dyad_years(years, directed, states_file)
@@ -535,11 +608,11 @@ def dyad_year_panel(
 
 
 def state_year_panel(
-    years: tuple[int, int] = SYSTEM_YEARS,
+    years: tuple[int, int] | None = None,
     alliances: bool = True,
     states_file: Path | None = None,
     atop_file: Path | None = None,
-    atop_version: str = "5.1",
+    atop_version: str | None = None,
 ) -> Panel:
     """A state-year panel with counts of ATOP partners (unless ``alliances`` is false)."""
     panel = create_state_years(years, states_file)

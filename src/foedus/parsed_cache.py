@@ -2,7 +2,8 @@
 
 A copy is named by what it holds and the sha256 of the source's bytes, so an edited or
 re-fetched source is parsed afresh, never served stale. Copies live under the user data
-directory (``cache/``); one that is damaged is parsed again, one that cannot be written is skipped.
+directory (``cache/``) with the sha256 of their own bytes; one whose bytes no longer match (damaged
+or edited) is parsed again, one that cannot be written is skipped.
 
 Hashing a source on every use would cost more than reading its copy, so a source's digest is
 remembered with its file status (device, inode, size, modification and change times). It is
@@ -71,16 +72,35 @@ def copy_path(source: Path, kind: str) -> Path:
     return _cache_dir() / f"{kind}-{digest(source)}.arrow"
 
 
+def _seal(copy: Path) -> Path:
+    """Where the sha256 of a copy's own bytes is kept, written when the copy is."""
+    return copy.with_name(copy.name + ".sha256")
+
+
+def _verified(copy: Path) -> bool:
+    """Whether ``copy`` holds the bytes it was written with (a damaged or edited copy does not)."""
+    try:
+        return copy.exists() and _seal(copy).read_text().strip() == digest(copy)
+    except OSError:
+        return False
+
+
 def parsed(source: Path, kind: str, parse: Callable[[Path], pl.DataFrame]) -> pl.DataFrame:
-    """``parse(source)``, from the copy kept by an earlier call on the same bytes when there is one."""
+    """``parse(source)``, from the copy kept by an earlier call on the same bytes when there is one.
+
+    The copy is used only when the sha256 of its own bytes matches the one written with it;
+    otherwise it is parsed again and rewritten.
+    """
     copy = copy_path(source, kind)
-    try:  # memory-mapped: the columns are read from the page cache as they are used
-        return pl.from_arrow(pa.ipc.open_file(pa.memory_map(str(copy))).read_all())
-    except (OSError, pa.ArrowException):  # not written yet, or damaged: parse again
-        pass
+    if _verified(copy):
+        try:  # memory-mapped: the columns are read from the page cache as they are used
+            return pl.from_arrow(pa.ipc.open_file(pa.memory_map(str(copy))).read_all())
+        except (OSError, pa.ArrowException):  # unreadable after all: parse again
+            pass
     frame = parse(source).rechunk()
     try:  # one record batch, so that columns read back as numpy without a copy
         _write_atomically(copy, lambda tmp: frame.write_ipc(tmp, record_batch_size=max(frame.height, 1)))
+        _write_atomically(_seal(copy), lambda tmp: Path(tmp).write_text(digest(copy)))
     except OSError:  # a read-only data directory: work without the copy
         pass
     return frame

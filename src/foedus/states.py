@@ -16,6 +16,7 @@ import difflib
 import importlib.util
 import pickle
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -26,8 +27,10 @@ from .model import Interval, State
 
 SYSTEM_START = date(1816, 1, 1)
 EARLIEST = date(1815, 1, 1)  # ATOP's coverage starts a year before the COW state system
-COW_STATES_FILE = "states2016.csv"
-COW_COVERAGE_END = date(2016, 12, 31)
+COW_STATES_FILE = "statelist.csv"  # the installed list, whichever release it is
+LEGACY_COW_STATES_FILE = "states2016.csv"
+COW_COVERAGE_END = date(2016, 12, 31)  # v2016's last day: the coverage assumed when no list is installed
+COW_COLUMNS = ("ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday")
 
 # Names common in alliance writing that countrycode's patterns do not catch.
 ALIASES: dict[str, int] = {
@@ -223,36 +226,96 @@ def name(sid: str) -> str:
         return sid
 
 
-def cow_states_path() -> Path:
-    """Where the COW state system file is kept once fetched."""
+@dataclass(frozen=True)
+class CowList:
+    """A COW state-system list: its release, its last day, its rows and the membership spells by COW number."""
+
+    version: str
+    last_day: date
+    rows: int
+    spells: dict[int, tuple[Interval, ...]]
+
+
+def installed_cow_states_path() -> Path:
+    """Where the COW state list in use is installed by ``foedus data fetch|import cow-states``."""
     return data_dir() / "cow-states" / COW_STATES_FILE
 
 
-@cache
-def system() -> dict[int, tuple[Interval, ...]]:
-    """COW system membership spells by COW number, from the fetched state-system file.
+def cow_states_path() -> Path:
+    """The COW state list in use: the installed one, else the ``states2016.csv`` an earlier foedus fetched."""
+    installed = installed_cow_states_path()
+    legacy = installed.with_name(LEGACY_COW_STATES_FILE)
+    return legacy if not installed.exists() and legacy.exists() else installed
 
-    Empty when the file has not been fetched (``foedus data fetch cow-states``); spells
-    still open at the end of the list's coverage (2016-12-31) are open-ended.
-    """
+
+@cache
+def installed() -> CowList | None:
+    """The COW state list in use, or None when none is installed (``foedus data fetch cow-states``)."""
     path = cow_states_path()
-    return read_cow_states(path) if path.exists() else {}
+    return read_cow_list(path) if path.exists() else None
+
+
+def system() -> dict[int, tuple[Interval, ...]]:
+    """COW system membership spells by COW number, from the installed list (empty when none is).
+
+    Spells still open on the list's last day (2016-12-31 in v2016, 2024-12-31 in v2024) are open-ended.
+    """
+    listed = installed()
+    return listed.spells if listed else {}
+
+
+system.cache_clear = installed.cache_clear  # type: ignore[attr-defined]  # callers clear the list in use
+
+
+def coverage_end() -> date:
+    """The last day the installed COW list covers (2016-12-31 when none is installed)."""
+    listed = installed()
+    return listed.last_day if listed else COW_COVERAGE_END
 
 
 def read_cow_states(path: Path) -> dict[int, tuple[Interval, ...]]:
-    """Parse a COW ``states2016.csv`` into membership spells (half-open intervals)."""
+    """Parse a COW state list (``states2016.csv``, ``statelist2024.csv``) into membership spells."""
+    return read_cow_list(path).spells
+
+
+def read_cow_list(path: Path) -> CowList:
+    """Parse and check a COW state list: spells open on its last day stay open; its release is its
+    ``version`` column (else the year in its name)."""
+    rows: list[tuple[int, date, date]] = []
+    versions: set[str] = set()
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in COW_COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise DataError(f"{path}: not a COW state list (no column {', '.join(missing)})")
+            for lineno, row in enumerate(reader, start=2):
+                try:
+                    start = date(int(row["styear"]), int(row["stmonth"]), int(row["stday"]))
+                    last = date(int(row["endyear"]), int(row["endmonth"]), int(row["endday"]))
+                    cown = int(row["ccode"])
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise DataError(f"{path}:{lineno}: bad state-system row ({exc})") from None
+                if last < start or start < SYSTEM_START or cown <= 0:
+                    raise DataError(f"{path}:{lineno}: bad state-system row (COW {cown}, {start} to {last})")
+                rows.append((cown, start, last))
+                if row.get("version"):
+                    versions.add(row["version"].strip())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read the COW state list ({exc})") from None
+    if not rows:
+        raise DataError(f"{path}: the COW state list has no rows")
+    if len(versions) > 1:
+        raise DataError(f"{path}: column version: several releases in one file ({', '.join(sorted(versions))})")
+    named = re.search(r"(\d{4})", path.name)
+    version = versions.pop() if versions else named.group(1) if named else "unknown"
+    last_day = max(r[2] for r in rows)
     spells: dict[int, list[Interval]] = {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        for lineno, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                start = date(int(row["styear"]), int(row["stmonth"]), int(row["stday"]))
-                last = date(int(row["endyear"]), int(row["endmonth"]), int(row["endday"]))
-                cown = int(row["ccode"])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise DataError(f"{path}:{lineno}: bad state-system row ({exc})") from None
-            end = None if last >= COW_COVERAGE_END else last + timedelta(days=1)
-            spells.setdefault(cown, []).append(Interval(start=start, end=end))
-    return {k: tuple(sorted(v, key=lambda i: i.start)) for k, v in spells.items()}
+    for cown, start, last in rows:
+        end = None if last >= last_day else last + timedelta(days=1)
+        spells.setdefault(cown, []).append(Interval(start=start, end=end))
+    return CowList(version, last_day, len(rows),
+                   {k: tuple(sorted(v, key=lambda i: i.start)) for k, v in spells.items()})
 
 
 def check_in_system(state: State, day: date) -> None:

@@ -2,11 +2,18 @@
 the engine uses by default.
 
 An import reads and checks every file first, then replaces the dataset's tables and its
-``imports`` rows in one transaction, so a bad file leaves the store as it was.
+``imports`` rows in one transaction, so a bad file leaves the store as it was. The ``downloads``
+table keeps the sha256 recorded at each release's first download. The COW state list in use is
+installed beside the store (:func:`foedus.states.installed_cow_states_path`) and recorded here.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,12 +34,19 @@ if TYPE_CHECKING:
 
 STORE_FILE = "foedus.duckdb"
 ATOP_TABLES = {"alliance": "atop_alliances", "member": "atop_members"}
-ATOP_DEFAULT_FILES = ("atop4_01_alliance_level.csv", "atop4_01_member_level.csv")
+COW_LEVEL = "list"
+_ATOP_NAME = re.compile(r"atop\d+_\d+(a|m|ddyr)\.csv$", re.IGNORECASE)
+_ROLE = {"a": "alliance", "m": "member", "ddyr": "ddyr"}
 
 _IMPORTS_DDL = """
 CREATE TABLE IF NOT EXISTS imports (
     dataset VARCHAR, level VARCHAR, version VARCHAR, file VARCHAR,
     rows BIGINT, sha256 VARCHAR, imported_at TIMESTAMPTZ
+)"""
+_DOWNLOADS_DDL = """
+CREATE TABLE IF NOT EXISTS downloads (
+    dataset VARCHAR, release VARCHAR, file VARCHAR, url VARCHAR,
+    sha256 VARCHAR, bytes BIGINT, recorded_at TIMESTAMPTZ
 )"""
 
 
@@ -47,6 +61,19 @@ class ImportRecord:
     rows: int
     sha256: str
     imported_at: datetime
+
+
+@dataclass(frozen=True)
+class Download:
+    """A release's download whose sha256 was recorded at its first download (nothing could be pinned)."""
+
+    dataset: str
+    release: str
+    file: str
+    url: str
+    sha256: str
+    bytes: int
+    recorded_at: datetime
 
 
 def store_path() -> Path:
@@ -66,28 +93,113 @@ def _connect(read_only: bool) -> duckdb.DuckDBPyConnection:
         raise DataError(f"{path}: cannot open the store ({str(exc).splitlines()[0]})") from None
 
 
-def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
-    """Import a dataset's files (default: the fetched ones) into the store, in one transaction."""
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def record_download(dataset: str, release: str, file: str, url: str, sha256: str, size: int) -> None:
+    """Record the sha256 of a release's download, which later fetches verify against."""
+    con = _connect(read_only=False)
+    try:
+        con.execute(_DOWNLOADS_DDL)
+        con.execute("DELETE FROM downloads WHERE dataset = ? AND release = ?", [dataset, release])
+        con.execute("INSERT INTO downloads VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [dataset, release, file, url, sha256, size, datetime.now(UTC)])
+    finally:
+        con.close()
+
+
+def downloads() -> list[Download]:
+    """The recorded downloads, one per dataset release."""
+    if not store_path().exists():
+        return []
+    con = _connect(read_only=True)
+    try:
+        if "downloads" not in _tables(con):
+            return []
+        return [Download(*r) for r in con.execute("SELECT * FROM downloads ORDER BY dataset, release").fetchall()]
+    finally:
+        con.close()
+
+
+def recorded_download(dataset: str, release: str) -> Download | None:
+    """The recorded download of ``dataset`` ``release``, if any."""
+    return next((d for d in downloads() if (d.dataset, d.release) == (dataset, release)), None)
+
+
+def import_dataset(name: str, paths: Sequence[Path] = (), release: str | None = None,
+                   allow_partial: bool = False) -> list[ImportRecord]:
+    """Import a dataset from ``paths`` (files, or the publisher's zip; default: the fetched release)
+    into the store, in one transaction; a bad file leaves the store as it was."""
+    dataset = get(name)
+    if dataset.name == "cow-states":
+        if len(paths) > 1:
+            raise DataError("a COW state-system import takes one file: the state list CSV or its zip")
+        return [import_cow_states(Path(paths[0]) if paths else None, release)]
+    with tempfile.TemporaryDirectory(prefix="foedus-import-") as tmp:
+        files = _atop_files(paths, release, Path(tmp))
+        return _import_atop(files, allow_partial)
+
+
+def _need_file(p: Path, fetched: bool, name: str) -> Path:
+    if not p.is_file():
+        hint = f"; run `foedus data fetch {name}` first, or name the files you downloaded" if fetched else ""
+        raise DataError(f"{p}: no such file{hint}")
+    return p
+
+
+def _atop_files(paths: Sequence[Path], release: str | None, tmp: Path) -> list[Path]:
+    """The CSV files of an ATOP import: the given files, the ATOP files inside a given zip, or the fetched release's."""
+    from .datasets.download import zip_member
+
+    if not paths:
+        rel = get("atop").release(release)
+        return [_need_file(get("atop").path(rel.version, role), True, "atop") for role in ("alliance", "member")]
+    out: list[Path] = []
+    for p in map(Path, paths):
+        _need_file(p, False, "atop")
+        if not zipfile.is_zipfile(p):
+            out.append(p)
+            continue
+        with zipfile.ZipFile(p) as z:
+            inner = [n for n in z.namelist() if _ATOP_NAME.search(n)]
+        if not inner:
+            raise DataError(f"{p}: the zip holds no ATOP alliance, member or dyad-year file (atopN_Na.csv ...)")
+        for n in inner:
+            dest = tmp / n.rsplit("/", 1)[-1]
+            with zip_member(p, n, 1 << 30) as src, dest.open("wb") as out_file:
+                shutil.copyfileobj(src, out_file)
+            out.append(dest)
+    return out
+
+
+def _is_dyad_year(path: Path) -> bool:
+    """Whether ``path`` is an ATOP directed dyad-year file (the publisher's or peacesciencer's layout)."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        header = {c.strip().strip('"') for c in fh.readline().split(",")}
+    return "stateA" in header or {"ccode1", "atop_defense"} <= header
+
+
+def _import_atop(files: list[Path], allow_partial: bool) -> list[ImportRecord]:
     import duckdb
 
     from .datasets import atop
+    from .panel import check_dyad_year_file
 
-    dataset = get(name)
-    if dataset.name != "atop":
-        raise FoedusError(f"dataset {name} is read where it is fetched; only atop is imported")
-    files = [Path(p) for p in paths] or [dataset.path(f) for f in ATOP_DEFAULT_FILES]
-    for p in files:
-        if not p.is_file():
-            hint = "; run `foedus data fetch atop` first" if not paths else ""
-            raise DataError(f"{p}: no such file{hint}")
-    parsed = [atop.read(p) for p in files]
+    dyad_files = [p for p in files if _is_dyad_year(p)]
+    if len(dyad_files) > 1:
+        raise DataError(f"an ATOP import takes at most one dyad-year file; got {', '.join(map(str, dyad_files))}")
+    parsed = [atop.read(p) for p in files if p not in dyad_files]
     by_level = {level: [f for f in parsed if f.level == level] for level in ATOP_TABLES}
     for level, found in by_level.items():
         if len(found) != 1:
             names = ", ".join(str(f.path) for f in found) or "none"
             raise DataError(f"an ATOP import needs one {level}-level file; got {names}")
     alliances, members = by_level["alliance"][0], by_level["member"][0]
-    atop.check_pair(alliances, members)
+    atop.check_pair(alliances, members, allow_partial)
+    if dyad_files:
+        check_dyad_year_file(dyad_files[0])
+    version = members.version
     now = datetime.now(UTC)
     records = [ImportRecord("atop", f.level, f.version, f.path.name, f.frame.height, sha256_of(f.path), now)
                for f in (alliances, members)]
@@ -101,18 +213,87 @@ def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
         con.execute("DELETE FROM imports WHERE dataset = 'atop'")
         con.executemany("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [[r.dataset, r.level, r.version, r.file, r.rows, r.sha256, r.imported_at] for r in records])
+        # the treaties are built from what was written, before it is committed: a store that commits loads
+        atop.treaties(con.sql(f"SELECT * FROM {ATOP_TABLES['member']}").pl(), version)
         con.execute("COMMIT")
-    except duckdb.Error as exc:
+    except (duckdb.Error, FoedusError, ValueError) as exc:
         con.execute("ROLLBACK")
         raise DataError(f"{store_path()}: import failed, store unchanged ({str(exc).splitlines()[0]})") from None
     finally:
         con.close()
+    _keep(version, [(f.level, f.path) for f in (alliances, members)] + [("ddyr", p) for p in dyad_files])
     return records
 
 
+def _keep(version: str, files: list[tuple[str, Path]]) -> None:
+    """Copies of an imported release's files where panels look for them (``data_dir()/atop/<version>/``)."""
+    dataset = get("atop")
+    folder = dataset.folder(version)
+    folder.mkdir(parents=True, exist_ok=True)
+    known = dataset.releases.get(version)
+    for role, src in files:
+        kept = known.role(role) if known else None
+        dest = folder / (kept.name if kept else src.name)
+        if dest.exists() and dest.resolve() == src.resolve():
+            continue
+        _copy_atomically(src, dest)
+
+
+def _copy_atomically(src: Path, dest: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def import_cow_states(path: Path | None = None, release: str | None = None) -> ImportRecord:
+    """Install a COW state-system list (a CSV, or the publisher's zip; default: the fetched release) as
+    the one every command uses, and record it in the store."""
+    from . import states
+    from .datasets.download import zip_member
+
+    dataset = get("cow-states")
+    if path is None:
+        path = _need_file(dataset.path(dataset.release(release).version, "states"), True, "cow-states")
+    _need_file(path, False, "cow-states")
+    with tempfile.TemporaryDirectory(prefix="foedus-import-") as tmp:
+        source = path
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                inner = [n for n in z.namelist() if re.search(r"(statelist|states)\d{4}\.csv$", n, re.IGNORECASE)]
+            if len(inner) != 1:
+                raise DataError(f"{path}: expected one COW state list (statelistNNNN.csv) in the zip, found "
+                                f"{len(inner) or 'none'}")
+            source = Path(tmp) / inner[0].rsplit("/", 1)[-1]
+            with zip_member(path, inner[0], 1 << 26) as src, source.open("wb") as out:
+                shutil.copyfileobj(src, out)
+        listed = states.read_cow_list(source)
+        record = ImportRecord("cow-states", COW_LEVEL, listed.version, source.name, listed.rows, sha256_of(source),
+                              datetime.now(UTC))
+        installed = states.installed_cow_states_path()
+        installed.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect(read_only=False)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(_IMPORTS_DDL)
+            con.execute("DELETE FROM imports WHERE dataset = 'cow-states'")
+            con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)", list(record.__dict__.values()))
+            _copy_atomically(source, installed)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+    states.system.cache_clear()
+    return record
+
+
 def _records(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "imports" not in tables:
+    if "imports" not in _tables(con):
         return []
     return [ImportRecord(*r) for r in con.execute("SELECT * FROM imports ORDER BY dataset, level").fetchall()]
 
@@ -126,6 +307,25 @@ def imports() -> list[ImportRecord]:
         return _records(con)
     finally:
         con.close()
+
+
+def releases() -> dict[str, str]:
+    """The release of each dataset in use, e.g. ``{"atop": "5.1", "cow-states": "2024"}`` (absent: none)."""
+    from . import states
+
+    path = states.cow_states_path()
+    return dict(_releases(str(store_path()), _stamp(), path.stat().st_mtime_ns if path.exists() else None))
+
+
+@cache
+def _releases(path: str, stamp: int | None, cow_stamp: int | None) -> tuple[tuple[str, str], ...]:  # keys: the cache
+    from . import states
+
+    out = {r.dataset: r.version for r in imports()} if stamp is not None else {}
+    listed = states.installed() if cow_stamp is not None else None
+    if listed is not None:
+        out["cow-states"] = listed.version
+    return tuple(sorted(out.items()))
 
 
 def atop_members(columns: Sequence[str] = ()) -> tuple[str, pl.DataFrame] | None:

@@ -24,7 +24,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from threadpoolctl import threadpool_limits
 
-from . import places, states
+from . import places, states, store
 from .cascade import NOT, Propagator, Side, Theatre, advance, compile_index
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
@@ -46,9 +46,14 @@ def members_on(day: date) -> list[str]:
     spells = states.system()
     if not spells:
         raise DataError("the COW state-system list is not installed; run `foedus data fetch cow-states` first")
+    listed = states.installed()
+    if day > listed.last_day:
+        raise FoedusError(f"{day} is after the last day of the COW state list v{listed.version} ({listed.last_day}); "
+                          f"sweep dates up to it")
     ids = {states.resolve(cown).id for cown, ivs in spells.items() if any(i.contains(day) for i in ivs)}
     if not ids:
-        raise FoedusError(f"no state was a system member on {day} (the COW list covers 1816-01-01 to 2016-12-31)")
+        raise FoedusError(f"no state was a system member on {day} (the COW list v{listed.version} covers "
+                          f"{states.SYSTEM_START} to {listed.last_day})")
     return sorted(ids)
 
 
@@ -242,8 +247,10 @@ def write_parquet(frames: Iterable[pl.DataFrame], out: Path) -> int:
     rows = 0
     try:
         writer = None
+        releases = ",".join(f"{d}={v}" for d, v in store.releases().items()).encode()
         for f in frames:
             table = f.to_arrow()
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"foedus:releases": releases})
             writer = writer or pq.ParquetWriter(tmp, table.schema)
             writer.write_table(table)
             rows += f.height

@@ -44,7 +44,12 @@ from ..model import (
     Trigger,
 )
 from ..model import Interval as Span
-from .registry import ATOP_CITATION
+
+ATOP_CITATION = (
+    "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
+    '"Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260; '
+    "and the ATOP codebook of the version used (atopdata.org)."
+)
 
 KINDS: dict[str, Kind] = {
     "defense": Kind.DEFENSE,
@@ -100,6 +105,7 @@ MEMBER_REQUIRED = ["atopid", "member", "yrent", "moent", "yrexit", "moexit", "ph
 MEMBER_NULLABLE = ["dayent", "dayexit", "statthr1", "statthr2", "specthrt"]
 ALLIANCE_REQUIRED = ["atopid", "begyr", "begmo", "endyr", "endmo", *KINDS]
 ALLIANCE_NULLABLE = ["begday", "endday", "statthr1", "statthr2"]
+YEARS = {"member": (("yrent", False), ("yrexit", True)), "alliance": (("begyr", False), ("endyr", True))}
 LEVELS = {"member": (MEMBER_REQUIRED, MEMBER_NULLABLE), "alliance": (ALLIANCE_REQUIRED, ALLIANCE_NULLABLE)}
 _VERSION_IN_NAME = re.compile(r"atop[_-]?v?(\d+)[._](\d+)", re.IGNORECASE)
 
@@ -205,9 +211,22 @@ def read(path: Path) -> AtopFile:
     if off:
         i, name = min(off)
         raise DataError(f"{path}:{i + 2}: column {name}: {frame[name][i]} is not 0 or 1")
+    _check_years(frame, level, path)
     if level == "member":
         frame = _checked_spans(frame, path)
     return AtopFile(path=path, level=level, version=version, frame=frame)
+
+
+def _check_years(frame: pl.DataFrame, level: str, path: Path) -> None:
+    """Entry and exit years lie within the alliance data's possible range (exit 0: still in force)."""
+    first, last = states.EARLIEST.year, date.today().year
+    for col, open_end in YEARS[level]:
+        outside = ~pl.col(col).is_between(first, last)
+        bad = (outside & (pl.col(col) != 0) if open_end else outside).arg_true()
+        i = frame.select(bad.first()).item()
+        if i is not None:
+            raise DataError(f"{path}:{i + 2}: column {col}: year {frame[col][i]} is outside {first}-{last}"
+                            + (" (0 means still in force)" if open_end else ""))
 
 
 def with_spans(frame: pl.DataFrame) -> pl.DataFrame:
@@ -256,17 +275,63 @@ def _row_fails(row: pl.DataFrame) -> bool:
     return False
 
 
-def check_pair(alliances: AtopFile, members: AtopFile) -> None:
-    """The two files must be one release: same version, and every member row's alliance listed."""
+def check_pair(alliances: AtopFile, members: AtopFile, allow_partial: bool = False) -> None:
+    """The two files must be one whole release: same version, no repeated rows, and the alliances
+    and members agree both ways (each member row's alliance is listed, and each listed alliance has
+    exactly the members its ``mem1``... columns name).
+
+    A member file cut at a line boundary, or one with a header only, parses cleanly: the second
+    direction is what catches it. ``allow_partial`` accepts such a file.
+    """
     if alliances.version != members.version:
         raise DataError(f"{members.path}: version {members.version} does not match {alliances.path} "
                         f"(version {alliances.version})")
+    for f in (alliances, members):
+        if f.frame.height == 0 and not allow_partial:
+            raise DataError(f"{f.path}: no rows, only a header (pass --allow-partial to import it anyway)")
+    _unique(alliances, ["atopid"])
+    # one member may hold two spells in one phase (Egypt in the Arab League, suspended 1979-1989)
+    _unique(members, ["atopid", "phase", "member", "yrent", "moent", "dayent"])
     known = set(alliances.frame["atopid"].to_list())
     orphan = (~members.frame["atopid"].is_in(list(known))).arg_true()
     if len(orphan):
         i = int(orphan[0])
         raise DataError(f"{members.path}:{i + 2}: column atopid: alliance {members.frame['atopid'][i]} "
                         f"is not in {alliances.path.name}")
+    if allow_partial:
+        return
+    listed = _listed_members(alliances.frame)
+    found = members.frame.group_by("atopid").agg(pl.col("member").unique().sort().alias("found"))
+    both = listed.join(found, on="atopid", how="left", maintain_order="left")
+    differ = both.filter(pl.col("found").is_null() | (pl.col("listed") != pl.col("found")))
+    if differ.height:
+        r = differ.row(0, named=True)
+        line = alliances.frame["atopid"].to_list().index(r["atopid"]) + 2
+        lacking = sorted(set(r["listed"]) - set(r["found"] or ()))
+        extra = sorted(set(r["found"] or ()) - set(r["listed"]))
+        what = (f"has no member rows in {members.path.name}" if r["found"] is None else
+                f"lists members {r['listed']}, but {members.path.name} has "
+                + "; ".join(p for p in (f"no rows for {lacking}" if lacking else "",
+                                        f"rows for unlisted {extra}" if extra else "") if p))
+        raise DataError(f"{alliances.path}:{line}: alliance {r['atopid']} {what} "
+                        f"(is the member file cut short? pass --allow-partial to import it anyway)")
+
+
+def _unique(f: AtopFile, key: list[str]) -> None:
+    present = [c for c in key if c in f.frame.columns]
+    repeated = f.frame.select((~pl.struct(present).is_first_distinct()).arg_true().first()).item()
+    if repeated is not None:
+        values = ", ".join(f"{c}={f.frame[c][repeated]}" for c in present)
+        raise DataError(f"{f.path}:{repeated + 2}: row repeats {values}")
+
+
+def _listed_members(alliances: pl.DataFrame) -> pl.DataFrame:
+    """``atopid`` and the sorted member codes its ``mem1``, ``mem2``... columns name."""
+    mems = [c for c in alliances.columns if re.fullmatch(r"mem\d+", c)]
+    return alliances.select(
+        "atopid", pl.concat_list(pl.col(mems).cast(pl.Int64, strict=False)).list.drop_nulls().list.unique()
+        .list.sort().alias("listed")
+    )
 
 
 # --- mapping to the model ---------------------------------------------------------------

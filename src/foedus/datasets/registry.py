@@ -1,9 +1,12 @@
-"""The datasets foedus knows: names, files, default download location and pinned checksums.
+"""The datasets foedus knows: their releases, where each publisher serves them, and which
+files foedus keeps from each download.
 
-The official ATOP and COW files could not be reached when the checksums were pinned, so
-each pin is the sha256 of the copy kept with the project's reference data (see
-docs/atop.md). ``FOEDUS_MIRROR`` or ``foedus data fetch --url`` point the fetcher at
-another base URL; ``--sha256 FILE=HEX`` accepts a different release explicitly.
+The publishers' own files could not be reached when this list was written, so no checksum
+is pinned: the first download of a release records its sha256 in the store, later fetches
+verify against it, and ``foedus data status`` says it was recorded, not pinned
+(docs/atop.md). ``FOEDUS_MIRROR`` or ``foedus data fetch --url`` point the fetcher at another
+base URL (the download's file name is appended); ``--sha256 NAME=HEX`` accepts a checksum
+explicitly.
 """
 
 from __future__ import annotations
@@ -12,50 +15,78 @@ import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..config import data_dir
 from ..errors import FoedusError
 
 MIRROR_ENV = "FOEDUS_MIRROR"
+ATOP_UPLOADS = "http://www.atopdata.org/uploads/6/9/1/3/69134503/"
+COW_UPLOADS = "https://correlatesofwar.org/wp-content/uploads/"
 
 
 @dataclass(frozen=True)
-class DataFile:
-    """One file of a dataset, with its pinned sha256 and size in bytes."""
+class Kept:
+    """A file foedus keeps from a download: its ``role``, its name, and where it sits in the zip."""
 
+    role: str  # "alliance", "member", "ddyr" (ATOP) or "states" (COW)
     name: str
-    sha256: str
-    size: int
+    inner: str | None = None  # the path inside the zip; None when the download is the file itself
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of a dataset as its publisher serves it."""
+
+    version: str
+    url: str  # the publisher's address of the download (a zip, or the bare file)
+    kept: tuple[Kept, ...]
+    coverage: tuple[int, int]  # first and last year
+    max_bytes: int  # a download larger than this is refused (the publisher's file is far smaller)
+    sha256: str | None = None  # pinned digest of the download; None: recorded at the first download
+
+    @property
+    def download(self) -> str:
+        """The file name of the download, as the publisher names it."""
+        return unquote(urlsplit(self.url).path.rsplit("/", 1)[-1])
+
+    def role(self, role: str) -> Kept | None:
+        """The kept file with this role, if the release has one."""
+        return next((k for k in self.kept if k.role == role), None)
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """A dataset: its files, where they are published, and how to cite it."""
+    """A dataset: its releases, the default one, and what it is."""
 
     name: str
     title: str
-    version: str
-    base_url: str
-    files: tuple[DataFile, ...]
-    citation: str
+    releases: dict[str, Release]
+    default: str
 
-    def file(self, name: str) -> DataFile:
-        """The file with this name."""
-        for f in self.files:
-            if f.name == name:
-                return f
-        raise FoedusError(f"dataset {self.name} has no file {name!r} (files: {', '.join(f.name for f in self.files)})")
+    def release(self, version: str | None = None) -> Release:
+        """The release ``version`` (default: the newest), or an error naming the known ones."""
+        version = version or self.default
+        if version not in self.releases:
+            raise FoedusError(f"{self.name} has no release {version!r} (known: {', '.join(self.releases)})")
+        return self.releases[version]
 
-    def path(self, name: str) -> Path:
-        """Where the file is kept once fetched: ``data_dir()/<dataset>/<file>``."""
-        return data_dir() / self.name / self.file(name).name
+    def folder(self, version: str) -> Path:
+        """Where a release's download and kept files live: ``data_dir()/<dataset>/<version>/``."""
+        return data_dir() / self.name / version
+
+    def path(self, version: str, role: str) -> Path:
+        """Where the kept file with ``role`` of release ``version`` is once fetched or imported."""
+        kept = self.release(version).role(role)
+        if kept is None:
+            raise FoedusError(f"{self.name} {version} has no {role} file")
+        return self.folder(version) / kept.name
 
 
-ATOP_CITATION = (
-    "Leeds, Brett Ashley, Jeffrey M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long. 2002. "
-    '"Alliance Treaty Obligations and Provisions, 1815-1944." International Interactions 28: 237-260; '
-    "and the ATOP codebook of the version used (atopdata.org)."
-)
+def _atop(folder: str, stem: str) -> tuple[Kept, ...]:
+    return tuple(Kept(role, f"{stem}{suffix}.csv", f"{folder}/{stem}{suffix}.csv")
+                 for role, suffix in (("alliance", "a"), ("member", "m"), ("ddyr", "ddyr")))
+
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -63,27 +94,26 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             name="atop",
             title="Alliance Treaty Obligations and Provisions (ATOP)",
-            version="4.01 alliance and member level; 5.1 directed dyad-year obligations",
-            base_url="https://www.atopdata.org/data/",
-            files=(
-                DataFile("atop4_01_alliance_level.csv",
-                         "84f6e5a488db64e2b04db3143ebb99b4d1c1a57073e388f44f04b0ccfa3a814e", 187739),
-                DataFile("atop4_01_member_level.csv",
-                         "37533634acbba64af9b900425fad50fcecb69f4a80f9f1d22d9847911bf21e40", 543083),
-                DataFile("atop5_1_ddyr_obligations_peacesciencer.csv",
-                         "681567e23d41c85f7d466308a55241238c15be1225b91852e360cfee4ab27719", 6191742),
-            ),
-            citation=ATOP_CITATION,
+            releases={
+                "5.1": Release("5.1", ATOP_UPLOADS + "atop_5.1__.csv_.zip", _atop("ATOP 5.1 (.csv)", "atop5_1"),
+                               (1815, 2018), 256 << 20),
+                # the zip's name and folder as public research code unpacks them (see docs/atop.md)
+                "4.01": Release("4.01", ATOP_UPLOADS + "atop_v4.01_data__csv_.zip",
+                                _atop("ATOP V4.01 Data (csv)", "atop4_01"), (1815, 2016), 256 << 20),
+            },
+            default="5.1",
         ),
         Dataset(
             name="cow-states",
             title="Correlates of War State System Membership List",
-            version="2016",
-            base_url="https://correlatesofwar.org/data-sets/state-system-membership/",
-            files=(
-                DataFile("states2016.csv", "76733bacf602007038b72e2ebec24d37a34ba6dc36793eb7c894af82e952f735", 10603),
-            ),
-            citation='Correlates of War Project. 2017. "State System Membership List, v2016." correlatesofwar.org.',
+            releases={
+                "2024": Release("2024", COW_UPLOADS + "States2024.zip",
+                                (Kept("states", "statelist2024.csv", "States2024/statelist2024.csv"),),
+                                (1816, 2024), 4 << 20),
+                "2016": Release("2016", COW_UPLOADS + "states2016.csv", (Kept("states", "states2016.csv"),),
+                                (1816, 2016), 1 << 20),
+            },
+            default="2024",
         ),
     )
 }
@@ -98,7 +128,10 @@ def get(name: str) -> Dataset:
     raise FoedusError(f"unknown dataset: {name!r} (known: {', '.join(DATASETS)}){hint}")
 
 
-def base_url(dataset: Dataset, override: str | None = None) -> str:
-    """The base URL to fetch from: ``override``, else ``FOEDUS_MIRROR``, else the default."""
-    url = override or os.environ.get(MIRROR_ENV) or dataset.base_url
-    return url if url.endswith("/") else url + "/"
+def source_url(release: Release, override: str | None = None) -> str:
+    """Where to download ``release`` from: the publisher's address, or the download's name under
+    ``override`` (else ``FOEDUS_MIRROR``) when one is given."""
+    base = override or os.environ.get(MIRROR_ENV)
+    if not base:
+        return release.url
+    return (base if base.endswith("/") else base + "/") + release.download
