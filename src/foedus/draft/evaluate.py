@@ -195,3 +195,36 @@ def table(report: Report) -> Group:
 
 
 __all__ = ["Report", "evaluate", "table"]
+
+
+def expected_misses(d, expected: dict) -> list[tuple[str, str, str]]:
+    """``(field, expected, drafted)`` for each fact or obligation field where a draft departs from
+    a hand-written expected coding (the form of tests/data/draft/*.expected.yaml)."""
+    out = []
+    facts_found = {"parties": sorted(d.parties.value or []), "signed": d.signed.value, "in_force": d.in_force.value}
+    for key in ("parties", "signed", "in_force"):
+        if key in expected:
+            want = sorted(expected[key]) if key == "parties" else expected[key]
+            if facts_found[key] != want:
+                out.append((key, str(want), str(facts_found[key])))
+    if "compared" in expected:
+        got = sorted(r.treaty for r in d.references)
+        if got != sorted(expected["compared"]):
+            out.append(("compared", str(sorted(expected["compared"])), str(got)))
+    drafted = {(o.article, o.kind.value): o for o in d.obligations}
+    want_keys = {(str(w["article"]), w["kind"]) for w in expected.get("obligations", [])}
+    for key in sorted(set(drafted) - want_keys):
+        out.append((f"Art. {key[0]} kind", "none", key[1]))
+    for w in expected.get("obligations", []):
+        ob = drafted.get((str(w["article"]), w["kind"]))
+        if ob is None:
+            out.append((f"Art. {w['article']} kind", w["kind"], "none"))
+            continue
+        fields = ob.fields()
+        for name in ("trigger", "means", "timing", "strength"):
+            if name in w and fields[name].value != w[name]:
+                out.append((f"Art. {w['article']} {name}", w[name], str(fields[name].value)))
+        if "conditions" in w and sorted(c.value[0] for c in ob.conditions) != sorted(w["conditions"]):
+            out.append((f"Art. {w['article']} conditions", str(sorted(w["conditions"])),
+                        str(sorted(c.value[0] for c in ob.conditions))))
+    return out

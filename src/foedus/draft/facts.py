@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from .. import states
@@ -35,6 +35,7 @@ _YEAR_TREATY = re.compile(
     r"\b(1[3-9]\d\d|20\d\d)\s+(?:\w+[\s–-]+){0,3}?(?:treaty|pact|agreement|alliance|accord)\b|"
     r"\b(?:treaty|pact|agreement|alliance|accord)\s+(?:of|from|signed in)\s+(?:\d{1,2}\s+\w+\s+)?(1[3-9]\d\d|20\d\d)\b",
     re.IGNORECASE)
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]+,\s*$")  # "SEOUL, June 20 -": the report's date, not the pact's
 _STOP = {"The", "In", "It", "He", "She", "They", "We", "On", "At", "A", "An", "If", "But", "And", "This", "That",
          "Article", "Art", "Parties", "Party", "State", "States", "Treaty", "President", "Minister", "Charter"}
 
@@ -137,7 +138,14 @@ class DateMention:
     position: int  # of the date within the sentence
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def _parse(words: str, base: date | None) -> date | None:
+    """The day a date expression names; a weekday is the latest such day up to the report's date."""
+    day_name = re.sub(r"^on\s+", "", words).lower()
+    if day_name in _WEEKDAYS:
+        return None if base is None else base - timedelta(days=(base.weekday() - _WEEKDAYS.index(day_name)) % 7)
     import dateparser
 
     settings = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
@@ -150,7 +158,8 @@ def _parse(words: str, base: date | None) -> date | None:
 
 
 def dates(text: str, date_hint: str | None = None) -> list[DateMention]:
-    """Every date expression with a day and month, read against the report's own date.
+    """Every date expression with a day and month, read against the report's own date; the
+    dateline's date ("SEOUL, June 20, 2024 -") is the report's own and is left out.
 
     A date without a year ("June 19") or a weekday ("on Wednesday") is read relative to the
     report's date: the HTML's publication date, else the first full date in the text.
@@ -163,7 +172,7 @@ def dates(text: str, date_hint: str | None = None) -> list[DateMention]:
     for off, sent in sentences(text):
         for m in _DATE.finditer(sent):
             day = _parse(m.group(0), base)
-            if day is not None:
+            if day is not None and not _DATELINE.match(sent[:m.start()]):
                 out.append(DateMention(day, m.group(0), sent, off, m.start()))
     return out
 
