@@ -186,3 +186,7 @@ from . import cli_web  # noqa: E402  (its commands reuse the helpers above)
 
 app.command()(cli_web.serve)
 app.command()(cli_web.network)
+
+from . import cli_draft  # noqa: E402  (foedus draft: text in, draft coding out)
+
+app.command()(cli_draft.draft)
