@@ -361,6 +361,11 @@ class Treaty(Frozen):
         """When the treaty is in force."""
         return Interval(start=self.in_force, end=self.ended)
 
+    @property
+    def awaiting_entry_into_force(self) -> bool:
+        """Signed but not yet in force: coded ``in_force: 9999-12-31`` (see docs/coding-treaties.md)."""
+        return self.in_force == date.max
+
     def summary(self) -> dict:
         """The JSON shape of one row of ``foedus treaties --json`` and the API."""
         return {"id": self.id, "name": self.name, "in_force": str(self.in_force),
