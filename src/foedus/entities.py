@@ -34,7 +34,7 @@ def _index() -> dict[str, dict]:
 def lookup(text: str) -> State | None:
     """The entity named by an id, name or alias (any case), or None."""
     e = _index().get(text.strip().lower())
-    return State(id=e["id"], name=e["name"]) if e else None
+    return State(id=e["id"], name=e["name"], note=e["note"]) if e else None
 
 
 def ids() -> frozenset[str]:

@@ -142,6 +142,7 @@ class State(Frozen):
     cowc: str | None = None
     name: str
     membership: tuple[Interval, ...] = ()  # COW system membership, when known
+    note: str = ""  # for an entity outside the state system (data/entities.yaml): what it is
 
     def as_json(self) -> dict:
         """The JSON shape of ``foedus state`` and the API."""
@@ -151,6 +152,7 @@ class State(Frozen):
             "cowc": self.cowc,
             "name": self.name,
             "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in self.membership],
+            **({"note": self.note} if self.note else {}),
         }
 
 
