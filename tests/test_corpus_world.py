@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from corpus_2026 import IN_FORCE_2026
+
 from foedus import states
 from foedus.cli import app
 from foedus.corpus.loader import bundled, bundled_dir, load_treaty_file
@@ -177,10 +179,10 @@ def _in_force_with(kinds: set[Kind], day: date) -> set[str]:
 
 def test_coverage_on_1_january_2026():
     """Every treaty with a defence or consultation obligation in force on 2026-01-01 is the expected one."""
-    expected = (set(FACTS) - WORLD_ENDED_BY_2026) | CORE_IN_FORCE_2026
+    expected = (set(FACTS) - WORLD_ENDED_BY_2026) | CORE_IN_FORCE_2026 | IN_FORCE_2026
     got = _in_force_with({Kind.DEFENSE, Kind.CONSULTATION}, D("2026-01-01"))
     assert got == expected
-    assert len(got) == 26
+    assert len(got) == 26 + len(IN_FORCE_2026)
 
 
 def test_kind_filter_on_the_command_line():

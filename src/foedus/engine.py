@@ -159,6 +159,8 @@ def _signed_by(treaty: Treaty, day: date) -> bool:
 def _not_in_force(treaty: Treaty, event: Event) -> Iterable[Finding]:
     """One finding per obligor for the treaty's strongest assistance promise to the target."""
     span = f"in force {treaty.in_force}–{treaty.ended or ''}" + (f", {treaty.how_ended}" if treaty.how_ended else "")
+    if treaty.awaiting_entry_into_force:
+        span = f"signed {treaty.signed}, not yet in force"
     reason = f"{treaty.name} is not in force on {event.on} ({span})"
     beneficiary = event.target
     owed = [ob for ob in treaty.obligations

@@ -143,6 +143,7 @@ class State(Frozen):
     cowc: str | None = None
     name: str
     membership: tuple[Interval, ...] = ()  # COW system membership, when known
+    note: str = ""  # for an entity outside the state system (data/entities.yaml): what it is
 
     def as_json(self) -> dict:
         """The JSON shape of ``foedus state`` and the API."""
@@ -152,6 +153,7 @@ class State(Frozen):
             "cowc": self.cowc,
             "name": self.name,
             "membership": [{"start": str(i.start), "end": str(i.end) if i.end else None} for i in self.membership],
+            **({"note": self.note} if self.note else {}),
         }
 
 
@@ -434,6 +436,11 @@ class Treaty(Frozen):
     def interval(self) -> Interval:
         """When the treaty is in force."""
         return Interval(start=self.in_force, end=self.ended)
+
+    @property
+    def awaiting_entry_into_force(self) -> bool:
+        """Signed but not yet in force: coded ``in_force: 9999-12-31`` (see docs/coding-treaties.md)."""
+        return self.in_force == date.max
 
     def summary(self) -> dict:
         """The JSON shape of one row of ``foedus treaties --json`` and the API."""

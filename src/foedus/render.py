@@ -77,7 +77,7 @@ def assessment(a: Assessment) -> Group:
     for f in a.findings:
         if f.status in (Status.OBLIGATED, Status.CONDITIONAL) and f.text and (f.treaty, f.article) not in quoted:
             quoted.add((f.treaty, f.article))
-            parts.append(Panel(f.text, title=f"{f.treaty_name}, Article {f.article}", title_align="left"))
+            parts.append(Panel(Text(f.text), title=f"{f.treaty_name}, Article {f.article}", title_align="left"))
     parts.extend(Text(f"note: {n}", style="dim") for n in a.notes)
     return Group(*parts)
 
@@ -92,7 +92,7 @@ def treaties(items: list[Treaty], on: date | None = None) -> Table:
         table.add_row(
             t.id,
             t.short_name or t.name,
-            str(t.in_force),
+            "not yet" if t.awaiting_entry_into_force else str(t.in_force),
             str(t.ended or ""),
             str(len(t.members_on(on)) if on else len({m.state for m in t.parties})),
             top.label if top is not None else "",
@@ -106,7 +106,8 @@ def treaty(t: Treaty) -> Group:
     head.add_row("id", t.id)
     head.add_row("name", t.name)
     head.add_row("signed", str(t.signed or "unknown"))
-    head.add_row("in force", f"{t.in_force} – {t.ended or 'today'}" + (f" ({t.how_ended})" if t.how_ended else ""))
+    head.add_row("in force", "not yet in force" if t.awaiting_entry_into_force else
+                 f"{t.in_force} – {t.ended or 'today'}" + (f" ({t.how_ended})" if t.how_ended else ""))
     if t.atop_id is not None:
         head.add_row("ATOP id", ", ".join(str(i) for i in t.atop_ids))
     members = Table(title="parties", show_edge=False)
@@ -124,7 +125,7 @@ def treaty(t: Treaty) -> Group:
     for s in t.suspensions:
         parts.append(Text(f"suspended between {' and '.join(s.between)} from {s.start}: {s.note}"))
     for a in t.articles:
-        parts.append(Panel(a.text, title=f"Article {a.number} ({a.verified})", title_align="left"))
+        parts.append(Panel(Text(a.text), title=f"Article {a.number} ({a.verified})", title_align="left"))
     for src in t.sources:
         parts.append(Text(f"source: {src.citation}" + (f" <{src.url}>" if src.url else ""), style="dim"))
     return Group(*parts)

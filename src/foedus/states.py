@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+from . import entities
 from .config import data_dir
 from .errors import AmbiguousStateError, DataError, StateNotInSystemError, UnknownStateError
 from .model import Interval, State
@@ -187,6 +188,9 @@ def resolve(query: str | int) -> State:
     text = str(query).strip()
     if not text:
         raise UnknownStateError("empty state name")
+    entity = entities.lookup(text)  # a treaty party outside the state system (data/entities.yaml)
+    if entity is not None:
+        return entity
     if text.isdecimal():  # int() reads these; isdigit() also admits "²", which it cannot
         return _from_cow(int(text))
     if len(text) > 3 and text[:3].isalpha() and text[3:].isdigit():  # an id such as "CZE315" or "KOR730"
