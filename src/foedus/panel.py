@@ -11,8 +11,6 @@ that year; a state-year when the state was a member on at least one day of it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -24,11 +22,12 @@ import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 
-from . import parsed_cache, similarity, states
+from . import limits, parsed_cache, similarity, states
 from .datasets import atop, registry
 from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .dyad_slots import DyadSlots
 from .errors import DataError, FoedusError
+from .outputs import atomic_output, check_target
 
 Unit = Literal["dyad-year", "state-year"]
 SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
@@ -57,6 +56,7 @@ STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"a
 TIE_LEVELS = {"valued": 4, "binary": 2}
 CHUNK = 1 << 18  # panel rows looked up at a time
 SOURCES_KEY = b"foedus:sources"
+FORMATS = (".parquet", ".csv", ".dta")  # what Panel.write writes, by suffix
 
 
 @dataclass(frozen=True)
@@ -90,15 +90,9 @@ class Panel:
 
         The file appears whole or not at all.
         """
-        path = Path(path)
+        path = check_target(path, FORMATS)
         suffix = path.suffix.lower()
-        if suffix not in (".parquet", ".csv", ".dta"):
-            raise FoedusError(f"{path}: unknown output format {suffix or '(none)'!r} (use .parquet, .csv or .dta)")
-        if not path.parent.is_dir():
-            raise FoedusError(f"{path}: directory {path.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-        os.close(fd)
-        try:
+        with atomic_output(path) as tmp:
             if suffix == ".parquet":
                 table = self.frame.to_arrow()
                 meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode()}
@@ -107,9 +101,6 @@ class Panel:
                 self.frame.write_csv(tmp)
             else:
                 self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel")
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
         return path
 
 
@@ -145,13 +136,8 @@ def _require(path: Path | None, default: Path, dataset: str) -> Path:
 
 
 def parse_years(text: str) -> tuple[int, int]:
-    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``."""
-    first, sep, last = text.partition("-")
-    try:
-        years = (int(first), int(last) if sep else int(first))
-    except ValueError:
-        raise FoedusError(f"bad years {text!r} (use FIRST-LAST, e.g. 1816-2016)") from None
-    return years
+    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``, inside the COW list's coverage."""
+    return limits.parse_years(text, SYSTEM_YEARS)
 
 
 def _check_years(years: tuple[int, int]) -> tuple[int, int]:

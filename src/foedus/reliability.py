@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from threadpoolctl import threadpool_limits
 
-from . import states
+from . import limits, states
 from .cascade import Rounds, Scenario, Side, advance
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
@@ -386,8 +386,8 @@ def simulate_problem(
     pr: Problem, draws: int, seed: int, client=None, progress: Callable[[int], None] | None = None
 ) -> Tally:
     """Run the draws in process, or on a dask.distributed ``client``; the sum is the same either way."""
-    if draws < 1:
-        raise FoedusError(f"--draws must be at least 1, not {draws}")
+    limits.draws(draws)
+    limits.seed(seed)
     parts: dict[int, Tally] = {}
     if client is None:  # chunks on every core (numpy releases the GIL), BLAS at one thread per chunk
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -7,6 +7,7 @@ An import reads and checks every file first, then replaces the dataset's tables 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import data_dir
-from .corpus.loader import Corpus, bundled
+from .corpus.loader import Corpus, bundled, load_corpus
 from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError
@@ -157,15 +158,30 @@ def _stamp() -> int | None:
     return path.stat().st_mtime_ns if path.exists() else None
 
 
+_USER_CORPUS: list[Path] = []
+
+
+def use_corpus(paths: Sequence[Path]) -> None:
+    """Use these folders or files of the user's own treaty files beside the bundled ones (``--corpus``)."""
+    _USER_CORPUS[:] = [Path(p) for p in paths]
+
+
+def corpus_paths() -> tuple[Path, ...]:
+    """The user's treaty folders or files: those given to :func:`use_corpus`, then ``FOEDUS_CORPUS``'s."""
+    env = [Path(p) for p in os.environ.get("FOEDUS_CORPUS", "").split(os.pathsep) if p.strip()]
+    return tuple(dict.fromkeys([*_USER_CORPUS, *env]))
+
+
 def active_corpus() -> Corpus:
-    """The bundled corpus plus the imported ATOP alliances; a curated treaty wins over the
-    ATOP alliance it covers (see :func:`combine`). Loaded once per process and store state."""
-    return _active(str(store_path()), _stamp())
+    """The bundled corpus, the user's treaty files (:func:`corpus_paths`) and the imported ATOP
+    alliances; a curated treaty wins over the ATOP alliance it covers (see :func:`combine`).
+    Loaded once per process, store state and set of user files."""
+    return _active(str(store_path()), _stamp(), corpus_paths())
 
 
 @cache
-def _active(path: str, stamp: int | None) -> Corpus:  # path and stamp key the cache
-    return combine(bundled(), [] if stamp is None else atop_treaties())
+def _active(path: str, stamp: int | None, user: tuple[Path, ...]) -> Corpus:  # the arguments key the cache
+    return combine(load_corpus(user) if user else bundled(), [] if stamp is None else atop_treaties())
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:

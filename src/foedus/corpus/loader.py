@@ -106,9 +106,12 @@ class Corpus:
         return len(self.treaties)
 
     def get(self, treaty_id: str) -> Treaty:
-        """The treaty with this id, or an error suggesting close ids."""
+        """The treaty with this id (in any case), or an error suggesting close ids."""
         if treaty_id in self.treaties:
             return self.treaties[treaty_id]
+        folded = [t for tid, t in self.treaties.items() if tid.casefold() == str(treaty_id).strip().casefold()]
+        if len(folded) == 1:
+            return folded[0]
         close = difflib.get_close_matches(treaty_id, list(self.treaties), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `foedus treaties` lists them"
         raise UnknownTreatyError(f"unknown treaty: {treaty_id!r}{hint}")
