@@ -18,7 +18,7 @@ from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
 from .compare import compare as compare_treaties
-from .corpus.loader import load_treaty_file
+from .corpus.loader import check_treaty_file
 from .engine import assess as assess_event
 from .dates import as_date
 from .errors import FoedusError
@@ -131,15 +131,29 @@ def compare(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files to check.")],
+    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files, or folders of them, to check.")],
 ) -> None:
-    """Check treaty files against the model; print file:line: field: problem on the first error.
+    """Check treaty files with the engine's own rules; print every problem as file:line: field: problem.
 
-    Example: foedus validate my-treaty.yaml
+    Exit 1 when any file has a problem.
+
+    Example: foedus validate my-treaties/
     """
-    for path in paths:
-        t = load_treaty_file(path)
-        console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)")
+    files = [f for p in paths for f in (sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")) if p.is_dir() else [p])]
+    if not files:
+        raise FoedusError(f"no .yaml files in {', '.join(map(str, paths))}")
+    bad = 0
+    for path in files:
+        t, problems = check_treaty_file(path)
+        for line in problems:
+            sys.stderr.write(f"{line}\n")
+        if t is None:
+            bad += 1
+        else:
+            console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)",
+                          markup=False, highlight=False, soft_wrap=True)
+    if bad:
+        raise FoedusError(f"{bad} of {len(files)} files have problems")
 
 
 @app.command()

@@ -9,17 +9,32 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum, IntEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 
 class FieldError(ValueError):
-    """A cross-field validation error that knows where in the document it belongs."""
+    """A cross-field validation error that knows where in the document it belongs.
 
-    def __init__(self, loc: tuple[str | int, ...], message: str):
+    ``problems`` holds every ``(location, message)`` found, the first one being ``loc`` and the message.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str,
+                 problems: tuple[tuple[tuple[str | int, ...], str], ...] = ()):
         super().__init__(message)
         self.loc = loc
+        self.problems = problems or ((loc, message),)
+
+
+def _not_a_number(value: object) -> object:
+    """Refuse numbers where a date belongs: pydantic would read 1949 as seconds after 1970."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"{value!r} is a number, not a date (write YYYY-MM-DD)")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_not_a_number)]  # a date field: a date or YYYY-MM-DD text, never a number
 
 
 class Frozen(BaseModel):
@@ -31,8 +46,8 @@ class Frozen(BaseModel):
 class Interval(Frozen):
     """A half-open date interval ``[start, end)``; ``end=None`` is open-ended."""
 
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Interval:
@@ -255,8 +270,8 @@ class Membership(Frozen):
     """A state's membership spell in a treaty."""
 
     state: str
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
     how_ended: str = ""  # e.g. "withdrawal", "dissolution"
     note: str = ""
 
@@ -270,8 +285,8 @@ class Suspension(Frozen):
     """Obligations between a pair of parties set aside for a time (e.g. ANZUS, US–NZ 1986)."""
 
     between: tuple[str, str]
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
     note: str = ""
 
     @property
@@ -284,8 +299,8 @@ class Caveat(Frozen):
     """A fact that does not change a party's legal obligations but that a reader must see."""
 
     state: str
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
     text: str
 
     @property
@@ -316,9 +331,9 @@ class Treaty(Frozen):
     id: str
     name: str
     short_name: str = ""
-    signed: date | None = None
-    in_force: date
-    ended: date | None = None
+    signed: Day | None = None
+    in_force: Day
+    ended: Day | None = None
     how_ended: str = ""
     parties: tuple[Membership, ...]
     suspensions: tuple[Suspension, ...] = ()
@@ -332,28 +347,13 @@ class Treaty(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Treaty:
-        Interval(start=self.in_force, end=self.ended)  # validates order
-        numbers = [a.number for a in self.articles]
-        for i, n in enumerate(numbers):
-            if n in numbers[:i]:
-                raise FieldError(("articles", i, "number"), f"duplicate article number {n!r}")
-        ids = [o.id for o in self.obligations]
-        for i, oid in enumerate(ids):
-            if oid in ids[:i]:
-                raise FieldError(("obligations", i, "id"), f"duplicate obligation id {oid!r}")
-        members = {m.state for m in self.parties}
-        for i, ob in enumerate(self.obligations):
-            if ob.article is not None and ob.article not in numbers:
-                raise FieldError(("obligations", i, "article"),
-                                 f"obligation {ob.id} cites article {ob.article}, which the file does not quote")
-            for field in ("obligors", "beneficiaries"):
-                for j, who in enumerate(getattr(ob, field) or ()):
-                    if who not in members:
-                        raise FieldError(("obligations", i, field, j), f"obligation {ob.id} names {who}, who is not a party")
-        for i, s in enumerate(self.suspensions):
-            for j, who in enumerate(s.between):
-                if who not in members:
-                    raise FieldError(("suspensions", i, "between", j), f"suspension names {who}, who is not a party")
+        from .corpus.checks import treaty_problems  # the rules live beside the loader; they import this module
+
+        problems = treaty_problems(self)
+        if problems:
+            (loc, message), *rest = problems
+            more = f" (and {len(rest)} more)" if rest else ""
+            raise FieldError(loc, message + more, tuple(problems))
         return self
 
     @property
