@@ -83,7 +83,7 @@ def test_sweep_writes_parquet(cow_states, tmp_path):
     ("args", "message"),
     [
         (["simulate", *KOREA, "--dask", "remote"], "bad --dask: 'remote'"),
-        (["simulate", *KOREA, "--draws", "0"], "--draws must be at least 1"),
+        (["simulate", *KOREA, "--draws", "0"], "bad --draws: 0"),
         (["simulate", "--on", "2025-03-01"], "--target is required"),
         (["simulate", *KOREA, "--overrides", "/nonexistent/ov.yaml"], "/nonexistent/ov.yaml: cannot read"),
         (

@@ -226,7 +226,7 @@ def test_verbs_check_their_input(files):
         P.add_atop_alliance(pd.DataFrame({"ccode1": [2]}), files[1])
     with pytest.raises(FoedusError, match="outside the COW state system"):
         P.create_dyad_years((1800, 1900), states_file=files[0])
-    with pytest.raises(FoedusError, match="bad years 'x-1900'"):
+    with pytest.raises(FoedusError, match="bad --years: 'x-1900'"):
         P.parse_years("x-1900")
 
 

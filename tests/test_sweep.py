@@ -99,7 +99,7 @@ def test_parse_years(text, years):
     assert parse_years(text) == years
 
 
-@pytest.mark.parametrize("text", ["1990-80", "nineteen", "1990-91x"])
+@pytest.mark.parametrize("text", ["1990-80", "nineteen", "1990-91x", "2016-99999999999", "1815", "2017", "7" * 4300])
 def test_bad_years(text):
     with pytest.raises(FoedusError, match="bad --years"):
         parse_years(text)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors click
 from rich.console import Console
 
 from . import render, states
@@ -17,14 +18,14 @@ from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
 from .compare import compare as compare_treaties
-from .corpus.loader import load_treaty_file
+from .corpus.loader import check_treaty_file
 from .engine import assess as assess_event
+from .dates import as_date
 from .errors import FoedusError
 from .model import Act, Kind
-from .store import active_corpus
+from .store import active_corpus, use_corpus
 
 app = typer.Typer(
-    help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -41,13 +42,8 @@ class Origin(str, Enum):
     ATOP = "atop"
 
 
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FoedusError(f"bad date: {text!r} (use YYYY-MM-DD)") from None
+def _day(text: str | None, what: str = "date") -> date | None:
+    return as_date(text, what)
 
 
 def _emit(doc: dict) -> None:
@@ -67,7 +63,7 @@ def assess(
     attacker: Annotated[list[str], typer.Option(help="An attacking state (repeat for several).")] = [],  # noqa: B006
     on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default: today).")] = None,
     place: Annotated[str | None, typer.Option(help="Where the attack lands (see `foedus places`).")] = None,
-    act: Annotated[Act, typer.Option(help="The kind of act.")] = Act.ARMED_ATTACK,
+    act: Annotated[Act, typer.Option(help="The kind of act.", case_sensitive=False)] = Act.ARMED_ATTACK,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Who must help whom if TARGET is attacked.
@@ -85,8 +81,10 @@ def assess(
 def treaties(
     party: Annotated[str | None, typer.Option(help="Only treaties this state is party to.")] = None,
     on: Annotated[str | None, typer.Option(help="Only treaties in force on this date.")] = None,
-    kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.")] = None,
-    source: Annotated[Origin | None, typer.Option(help="Only curated treaties, or only ATOP alliances.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only treaties with an obligation of this kind.",
+                                              case_sensitive=False)] = None,
+    source: Annotated[Origin | None, typer.Option(help="Only curated treaties, or only ATOP alliances.",
+                                                  case_sensitive=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List treaties.
@@ -140,15 +138,29 @@ def compare(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files to check.")],
+    paths: Annotated[list[Path], typer.Argument(help="Treaty YAML files, or folders of them, to check.")],
 ) -> None:
-    """Check treaty files against the model; print file:line: field: problem on the first error.
+    """Check treaty files with the engine's own rules; print every problem as file:line: field: problem.
 
-    Example: foedus validate my-treaty.yaml
+    Exit 1 when any file has a problem.
+
+    Example: foedus validate my-treaties/
     """
-    for path in paths:
-        t = load_treaty_file(path)
-        console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)")
+    files = [f for p in paths for f in (sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")) if p.is_dir() else [p])]
+    if not files:
+        raise FoedusError(f"no .yaml files in {', '.join(map(str, paths))}")
+    bad = 0
+    for path in files:
+        t, problems = check_treaty_file(path)
+        for line in problems:
+            sys.stderr.write(f"{line}\n")
+        if t is None:
+            bad += 1
+        else:
+            console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)",
+                          markup=False, highlight=False, soft_wrap=True)
+    if bad:
+        raise FoedusError(f"{bad} of {len(files)} files have problems")
 
 
 @app.command()
@@ -173,13 +185,71 @@ app.add_typer(panel_app, name="panel")
 app.command()(cite)
 
 
-def main() -> None:
-    """Entry point: run the app, turning user errors into one line and exit code 1."""
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"foedus {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
+                                          help="Print the version and exit.")] = False,
+    corpus: Annotated[list[Path], typer.Option(
+        "--corpus", envvar="FOEDUS_CORPUS", metavar="DIR",
+        help="A folder (or file) of your own treaty YAML files, used beside the bundled ones by every command "
+             "(repeat for several; also FOEDUS_CORPUS, with paths joined by ':'; may follow the command name).",
+    )] = [],  # noqa: B006
+) -> None:
+    """Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable."""
+    if corpus:
+        use_corpus(corpus)
+
+
+def _global_options_first(args: list[str]) -> list[str]:
+    """``args`` with ``--corpus DIR`` moved before the command name, so it may be given after it too."""
+    moved: list[str] = []
+    rest: list[str] = []
+    it = iter(args)
+    for a in it:
+        if a == "--":
+            rest += [a, *it]
+        elif a == "--corpus":
+            moved += [a, next(it, "")]
+        elif a.startswith("--corpus="):
+            moved.append(a)
+        else:
+            rest.append(a)
+    return moved + rest
+
+
+def _fail(message: str, code: int = 1) -> None:
+    sys.stderr.write(f"foedus: error: {' '.join(message.split())}\n")
+    sys.exit(code)
+
+
+def main(args: list[str] | None = None) -> None:
+    """Entry point: run the app; user errors and usage errors become one line and exit code 1."""
+    args = _global_options_first(list(sys.argv[1:] if args is None else args))
     try:
-        app()
+        code = app(args=args, prog_name="foedus", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.ctx.get_help() + "\n")
+        code = 0
+    except UsageError as exc:
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+        _fail(f"{exc.format_message()}{where}")
+    except typer.TyperException as exc:
+        _fail(exc.format_message())
+    except typer.Abort:
+        _fail("interrupted", 130)
     except FoedusError as exc:
-        sys.stderr.write(f"foedus: error: {exc}\n")
-        sys.exit(1)
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    sys.exit(code or 0)
 
 
 from . import cli_web  # noqa: E402  (its commands reuse the helpers above)

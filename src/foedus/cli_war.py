@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import render_war, scaleout
+from . import limits, render_war, scaleout
 from .cascade import cascade as run_cascade
 from .cascade import prepare
 from .engine import make_event
@@ -19,7 +19,7 @@ from .model import Act
 from .reliability import load_overrides, shipped
 from .reliability import simulate as run_simulation
 from .store import active_corpus
-from .sweep import parse_years, sweep_date, sweep_years, write_parquet
+from .sweep import check_output, parse_years, sweep_date, sweep_years, write_rows
 
 app = typer.Typer()
 
@@ -27,7 +27,7 @@ Target = Annotated[str, typer.Option(help="The attacked state: name, ISO3, COW n
 Attackers = Annotated[list[str], typer.Option("--attacker", help="An attacking state (repeat for several).")]
 On = Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default: today).")]
 Place = Annotated[str | None, typer.Option(help="Where the attack lands (see `foedus places`).")]
-ActOpt = Annotated[Act, typer.Option(help="The kind of act.")]
+ActOpt = Annotated[Act, typer.Option(help="The kind of act.", case_sensitive=False)]
 Conditional = Annotated[bool, typer.Option("--conditional", help="Count conditional findings too.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 Scheduler = Annotated[str | None, typer.Option(help="A dask.distributed scheduler, e.g. tcp://10.0.0.5:8786.")]
@@ -89,8 +89,8 @@ def simulate(
     place: Place = None,
     act: ActOpt = Act.ARMED_ATTACK,
     conditional: Conditional = False,
-    draws: Annotated[int, typer.Option(help="Number of Monte Carlo draws.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same answer).")] = 0,
+    draws: Annotated[int, typer.Option(help=f"Number of Monte Carlo draws (1 to {limits.MAX_DRAWS:,}).")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed, 0 to 2**63-1 (same seed, same answer).")] = 0,
     overrides: Annotated[Path | None, typer.Option(help="YAML: {treaties: {id: p}, states: {name: p}}.")] = None,
     scheduler: Scheduler = None,
     dask: Dask = None,
@@ -105,6 +105,8 @@ def simulate(
         return _cli().console.print(render_war.priors(shipped()))
     if target is None:
         raise FoedusError("--target is required (or use --explain-priors)")
+    limits.draws(draws)
+    limits.seed(seed)
     sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
     ov = load_overrides(overrides, active_corpus()) if overrides else None
     with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
@@ -120,26 +122,28 @@ def simulate(
 def sweep(
     on: On = None,
     years: Annotated[str | None, typer.Option(help="FIRST-LAST: sweep 1 July of every year instead.")] = None,
-    out: Annotated[Path, typer.Option(help="The Parquet file to write.")] = Path("sweep.parquet"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write: .parquet or .csv.")] = Path(
+        "sweep.parquet"),
+    out: Annotated[Path | None, typer.Option("--out", hidden=True, help="Old name of --output.")] = None,
     conditional: Conditional = False,
     scheduler: Scheduler = None,
     dask: Dask = None,
 ) -> None:
     """The cascade for every ordered attacker–target pair of system members, to Parquet.
 
-    Example: foedus sweep --on 2016-03-01 --out sweep-2016.parquet
+    Example: foedus sweep --on 2016-03-01 -o sweep-2016.parquet
     """
+    out = check_output(out or output)
+    span = parse_years(years) if years else None
+    day = _cli()._day(on) or date.today()
     with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
         task = bar.add_task("years" if years else "wars", total=None)
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        if years:
-            rows = sweep_years(parse_years(years), out, conditional=conditional, client=client, progress=tick)
+        if span:
+            rows = sweep_years(span, out, conditional=conditional, client=client, progress=tick)
         else:
-            rows = write_parquet(
-                [sweep_date(_cli()._day(on) or date.today(), conditional=conditional, client=client, progress=tick)],
-                out,
-            )
+            rows = write_rows([sweep_date(day, conditional=conditional, client=client, progress=tick)], out)
     _cli().console.print(f"wrote {rows:,} rows to {out}")

@@ -16,7 +16,8 @@ from enum import Enum
 
 from . import places, states, store
 from .corpus.loader import Corpus
-from .errors import FoedusError
+from .dates import as_date
+from .errors import FoedusError, choice
 from .model import (
     Act,
     ConditionKind,
@@ -84,13 +85,19 @@ class Assessment:
 
 def make_event(
     target: str | int,
-    attackers: Sequence[str | int] = (),
-    on: date | None = None,
+    attackers: Sequence[str | int] | str | int = (),
+    on: date | str | None = None,
     place: str | None = None,
     act: Act | str = Act.ARMED_ATTACK,
 ) -> Event:
-    """Build an event from user input: resolve states and place, check system membership."""
-    day = on or date.today()
+    """Build an event from user input: resolve states and place, check system membership.
+
+    ``attackers`` is one state or a sequence of them; ``on`` a ``date``, ``datetime`` or
+    ``YYYY-MM-DD`` text (default: today); ``act`` an :class:`Act` or its name, in any case.
+    """
+    day = as_date(on, "--on") or date.today()
+    if isinstance(attackers, str | int):
+        attackers = (attackers,)
     tgt = states.resolve(target)
     states.check_in_system(tgt, day)
     atk = []
@@ -101,13 +108,13 @@ def make_event(
             raise FoedusError(f"{s.name} cannot be both attacker and target")
         atk.append(s.id)
     where = places.lookup(place, tgt.id, day) if place else places.home(tgt.id)
-    return Event(attackers=tuple(dict.fromkeys(atk)), target=tgt.id, place=where, on=day, act=Act(act))
+    return Event(attackers=tuple(dict.fromkeys(atk)), target=tgt.id, place=where, on=day, act=choice(Act, act, "--act"))
 
 
 def assess(
     target: str | int,
-    attackers: Sequence[str | int] = (),
-    on: date | None = None,
+    attackers: Sequence[str | int] | str | int = (),
+    on: date | str | None = None,
     place: str | None = None,
     act: Act | str = Act.ARMED_ATTACK,
     corpus: Corpus | None = None,

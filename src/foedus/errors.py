@@ -1,5 +1,12 @@
 """User-facing errors: each carries one line saying what went wrong and where."""
 
+from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
+
+E = TypeVar("E", bound=Enum)
+
 
 class FoedusError(Exception):
     """An error caused by user input or data; the CLI prints it as one line and exits 1."""
@@ -31,3 +38,15 @@ class CorpusError(FoedusError):
 
 class DataError(FoedusError):
     """A dataset that is missing, corrupt, or fails its checksum."""
+
+
+def choice(kind: type[E], value: E | str, what: str) -> E:
+    """The member of ``kind`` named by ``value``, in any case; else an error listing the choices."""
+    if isinstance(value, kind):
+        return value
+    text = str(value).strip().lower()
+    for member in kind:
+        if member.value.lower() == text or member.name.lower() == text.replace("-", "_"):
+            return member
+    names = ", ".join(m.value for m in kind)
+    raise FoedusError(f"bad {what}: {str(value)[:40]!r} (one of {names})")

@@ -9,17 +9,32 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum, IntEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 
 class FieldError(ValueError):
-    """A cross-field validation error that knows where in the document it belongs."""
+    """A cross-field validation error that knows where in the document it belongs.
 
-    def __init__(self, loc: tuple[str | int, ...], message: str):
+    ``problems`` holds every ``(location, message)`` found, the first one being ``loc`` and the message.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str,
+                 problems: tuple[tuple[tuple[str | int, ...], str], ...] = ()):
         super().__init__(message)
         self.loc = loc
+        self.problems = problems or ((loc, message),)
+
+
+def _not_a_number(value: object) -> object:
+    """Refuse numbers where a date belongs: pydantic would read 1949 as seconds after 1970."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"{value!r} is a number, not a date (write YYYY-MM-DD)")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_not_a_number)]  # a date field: a date or YYYY-MM-DD text, never a number
 
 
 class Frozen(BaseModel):
@@ -31,8 +46,8 @@ class Frozen(BaseModel):
 class Interval(Frozen):
     """A half-open date interval ``[start, end)``; ``end=None`` is open-ended."""
 
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Interval:
@@ -261,8 +276,8 @@ class Membership(Frozen):
     """A state's membership spell in a treaty."""
 
     state: str
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
     how_ended: str = ""  # e.g. "withdrawal", "dissolution"
     note: str = ""
     source: str | tuple[str, ...] | None = None  # the id(s) of the file's sources for these dates
@@ -278,8 +293,8 @@ class Suspension(Frozen):
     """Obligations between a pair of parties set aside for a time (e.g. ANZUS, US–NZ 1986)."""
 
     between: tuple[str, str]
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
     note: str = ""
     source: str | tuple[str, ...] | None = None  # the id(s) of the file's sources for these dates
     uncertain: bool = False
@@ -294,8 +309,8 @@ class Caveat(Frozen):
     """A fact that does not change a party's legal obligations but that a reader must see."""
 
     state: str
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
     text: str
 
     @property
@@ -356,9 +371,9 @@ class Treaty(Frozen):
     id: str
     name: str
     short_name: str = ""
-    signed: date | None = None
-    in_force: date
-    ended: date | None = None
+    signed: Day | None = None
+    in_force: Day
+    ended: Day | None = None
     how_ended: str = ""
     parties: tuple[Membership, ...]
     suspensions: tuple[Suspension, ...] = ()
@@ -376,54 +391,14 @@ class Treaty(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Treaty:
-        Interval(start=self.in_force, end=self.ended)  # validates order
-        numbers = [a.number for a in self.articles]
-        for i, n in enumerate(numbers):
-            if n in numbers[:i]:
-                raise FieldError(("articles", i, "number"), f"duplicate article number {n!r}")
-        ids = [o.id for o in self.obligations]
-        for i, oid in enumerate(ids):
-            if oid in ids[:i]:
-                raise FieldError(("obligations", i, "id"), f"duplicate obligation id {oid!r}")
-        members = {m.state for m in self.parties}
-        for i, ob in enumerate(self.obligations):
-            if ob.article is not None and ob.article not in numbers:
-                raise FieldError(("obligations", i, "article"),
-                                 f"obligation {ob.id} cites article {ob.article}, which the file does not quote")
-            for field in ("obligors", "beneficiaries"):
-                for j, who in enumerate(getattr(ob, field) or ()):
-                    if who not in members:
-                        raise FieldError(("obligations", i, field, j), f"obligation {ob.id} names {who}, who is not a party")
-        for i, s in enumerate(self.suspensions):
-            for j, who in enumerate(s.between):
-                if who not in members:
-                    raise FieldError(("suspensions", i, "between", j), f"suspension names {who}, who is not a party")
-        self._check_links()
-        self._check_date_sources()
+        from .corpus.checks import treaty_problems  # the rules live beside the loader; they import this module
+
+        problems = treaty_problems(self)
+        if problems:
+            (loc, message), *rest = problems
+            more = f" (and {len(rest)} more)" if rest else ""
+            raise FieldError(loc, message + more, tuple(problems))
         return self
-
-    def _check_links(self) -> None:
-        if isinstance(self.atop_id, tuple) and len(set(self.atop_id)) != len(self.atop_id):
-            raise FieldError(("atop_id",), "an ATOP id is listed twice")
-        seen = set(self.atop_ids)
-        for i, d in enumerate(self.atop_distinct):
-            if d.id in seen:
-                raise FieldError(("atop_distinct", i, "id"), f"ATOP {d.id} is both linked and declared distinct")
-            seen.add(d.id)
-
-    def _check_date_sources(self) -> None:
-        ids = {s.id for s in self.sources if s.id}
-        named = [(("date_sources", k, "source"), d.source) for k, d in self.date_sources.items()]
-        named += [(("parties", i, "source"), m.source) for i, m in enumerate(self.parties)]
-        named += [(("suspensions", i, "source"), s.source) for i, s in enumerate(self.suspensions)]
-        for loc, named_ids in named:
-            for sid in source_ids(named_ids):
-                if sid not in ids:
-                    known = ", ".join(sorted(ids)) or "none"
-                    raise FieldError(loc, f"source {sid!r} is not the id of one of this file's sources ({known})")
-        for key in self.date_sources:
-            if getattr(self, key) is None:
-                raise FieldError(("date_sources", key), f"names a source for {key}, which the file does not give")
 
     @property
     def atop_ids(self) -> tuple[int, ...]:

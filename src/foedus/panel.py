@@ -11,8 +11,6 @@ that year; a state-year when the state was a member on at least one day of it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -24,14 +22,15 @@ import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 
-from . import parsed_cache, similarity, states
+from . import limits, parsed_cache, similarity, states
 from .datasets import atop, registry
 from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .dyad_slots import DyadSlots
 from .errors import DataError, FoedusError
+from .outputs import atomic_output, check_target
 
 Unit = Literal["dyad-year", "state-year"]
-SYSTEM_YEARS = (states.SYSTEM_START.year, states.COW_COVERAGE_END.year)
+SYSTEM_START_YEAR = states.SYSTEM_START.year
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,7 @@ TIE_LEVELS = {"valued": 4, "binary": 2}
 CHUNK = 1 << 18  # panel rows looked up at a time
 SOURCES_KEY = b"foedus:sources"
 RELEASES_KEY = b"foedus:releases"
+FORMATS = (".parquet", ".csv", ".dta")  # what Panel.write writes, by suffix
 
 
 @dataclass(frozen=True)
@@ -98,15 +98,9 @@ class Panel:
 
         The file appears whole or not at all.
         """
-        path = Path(path)
+        path = check_target(path, FORMATS)
         suffix = path.suffix.lower()
-        if suffix not in (".parquet", ".csv", ".dta"):
-            raise FoedusError(f"{path}: unknown output format {suffix or '(none)'!r} (use .parquet, .csv or .dta)")
-        if not path.parent.is_dir():
-            raise FoedusError(f"{path}: directory {path.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-        os.close(fd)
-        try:
+        with atomic_output(path) as tmp:
             if suffix == ".parquet":
                 table = self.frame.to_arrow()
                 meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode(),
@@ -116,9 +110,6 @@ class Panel:
                 self.frame.write_csv(tmp)
             else:
                 self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel: {self.release_text()}"[:80])
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
         return path
 
 
@@ -167,15 +158,13 @@ def _require(path: Path | None, default: Path, dataset: str) -> Path:
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
-    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``; None (the COW list's years) when not given."""
+    """``"1816-2016"`` or ``"1975"`` -> ``(first, last)``; None (the COW list's years) when not given.
+
+    The years are checked against the list that is used when it is read (:func:`_check_years`).
+    """
     if text is None:
         return None
-    first, sep, last = text.partition("-")
-    try:
-        years = (int(first), int(last) if sep else int(first))
-    except ValueError:
-        raise FoedusError(f"bad years {text!r} (use FIRST-LAST, e.g. 1816-2016)") from None
-    return years
+    return limits.parse_years(text, (SYSTEM_START_YEAR, date.today().year))
 
 
 def _cow_list(states_file: Path | None) -> states.CowList:
@@ -186,7 +175,7 @@ def _cow_list(states_file: Path | None) -> states.CowList:
 
 
 def _check_years(years: tuple[int, int] | None, listed: states.CowList) -> tuple[int, int]:
-    lo, hi = SYSTEM_YEARS[0], listed.last_day.year
+    lo, hi = SYSTEM_START_YEAR, listed.last_day.year
     first, last = years or (lo, hi)
     if not lo <= first <= last <= hi:
         raise FoedusError(f"years {first}-{last} outside the COW state system list v{listed.version} ({lo}-{hi}) "

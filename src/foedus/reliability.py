@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError
 from threadpoolctl import threadpool_limits
 
-from . import states
+from . import limits, states
 from .cascade import Rounds, Scenario, Side, advance
-from .corpus.loader import Corpus
+from .corpus.loader import Corpus, read_yaml
 from .errors import DataError, FoedusError
 
 BF_FILE = "berkemeier_fuhrmann_2018_alliance_fulfillment.csv"
@@ -137,8 +137,8 @@ def _honoured(rng: np.random.Generator, draws: int, p: np.ndarray) -> np.ndarray
 
 class _OverrideFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    treaties: dict[str, float] = Field(default_factory=dict)
-    states: dict[str, float] = Field(default_factory=dict)
+    treaties: dict[str, StrictFloat] = Field(default_factory=dict)  # strict: `true` is not a probability
+    states: dict[str, StrictFloat] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -151,16 +151,13 @@ class Overrides:
 
 def load_overrides(path: Path, corpus: Corpus) -> Overrides:
     """Read a YAML file ``{treaties: {id: p}, states: {name: p}}``; one-line errors name file and key."""
+    raw = read_yaml(path)[1] or {}
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         doc = _OverrideFile.model_validate(raw)
-    except OSError as exc:
-        raise FoedusError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise FoedusError(f"{path}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise FoedusError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise FoedusError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']} "
+                          "(the file holds {treaties: {id: p}, states: {name: p}}, each p from 0 to 1)") from None
     for section, table in (("treaties", doc.treaties), ("states", doc.states)):
         for key, p in table.items():
             if not 0.0 <= p <= 1.0:
@@ -386,8 +383,8 @@ def simulate_problem(
     pr: Problem, draws: int, seed: int, client=None, progress: Callable[[int], None] | None = None
 ) -> Tally:
     """Run the draws in process, or on a dask.distributed ``client``; the sum is the same either way."""
-    if draws < 1:
-        raise FoedusError(f"--draws must be at least 1, not {draws}")
+    limits.draws(draws)
+    limits.seed(seed)
     parts: dict[int, Tally] = {}
     if client is None:  # chunks on every core (numpy releases the GIL), BLAS at one thread per chunk
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -15,6 +15,9 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import data_dir
-from .corpus.loader import Corpus, bundled
+from .corpus.loader import Corpus, bundled, load_corpus
 from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError
@@ -82,15 +85,61 @@ def store_path() -> Path:
 
 
 def _connect(read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection to the store. Reading, a damaged store is refused with how to recover; writing (an
+    import), it is checked by reading every table, and a damaged one is set aside and rebuilt, so
+    ``foedus data import`` is always the way out."""
     import duckdb  # imported on use: commands that never open the store stay quick to start
 
     path = store_path()
+    con = None
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
+        if not read_only:
+            for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+                con.execute(f'SELECT * FROM "{table}"').fetchall()
+        return con
     except (duckdb.Error, OSError) as exc:
-        raise DataError(f"{path}: cannot open the store ({str(exc).splitlines()[0]})") from None
+        if con is not None:
+            con.close()
+        reason = str(exc).splitlines()[0]
+        if not _damaged(path, reason):
+            raise DataError(f"{path}: cannot open the store ({reason})") from None
+        if read_only:
+            raise _damage(path, reason) from None
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    path.rename(aside)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    sys.stderr.write(f"foedus: the store {path} was damaged; moved it to {aside} and building a new one\n")
+    try:
+        return duckdb.connect(str(path), read_only=False)
+    except duckdb.Error as exc:
+        raise DataError(f"{path}: cannot create the store ({str(exc).splitlines()[0]})") from None
+
+
+def _damaged(path: Path, reason: str) -> bool:
+    """True when the store file exists but DuckDB cannot read it (not when it is locked or not ours to read)."""
+    return path.is_file() and os.access(path, os.R_OK | os.W_OK) and "lock" not in reason.lower()
+
+
+def _damage(path: Path, reason: str) -> DataError:
+    return DataError(f"{path}: the store is damaged ({reason}); rebuild it with `foedus data import atop`, "
+                     "or delete it and import again")
+
+
+@contextmanager
+def _reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection whose query errors say the store is damaged and how to recover."""
+    import duckdb
+
+    con = _connect(read_only=True)
+    try:
+        yield con
+    except duckdb.Error as exc:
+        raise _damage(store_path(), str(exc).splitlines()[0]) from None
+    finally:
+        con.close()
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -302,11 +351,8 @@ def imports() -> list[ImportRecord]:
     """What is loaded, one record per imported file (empty when nothing is)."""
     if not store_path().exists():
         return []
-    con = _connect(read_only=True)
-    try:
+    with _reading() as con:
         return _records(con)
-    finally:
-        con.close()
 
 
 def releases() -> dict[str, str]:
@@ -333,15 +379,12 @@ def atop_members(columns: Sequence[str] = ()) -> tuple[str, pl.DataFrame] | None
     or None when ATOP is not imported."""
     if not store_path().exists():
         return None
-    con = _connect(read_only=True)
-    try:
+    with _reading() as con:
         version = next((r.version for r in _records(con) if r.dataset == "atop" and r.level == "member"), None)
         if version is None:
             return None
         wanted = ", ".join(f'"{c}"' for c in columns) or "*"
         return version, con.sql(f"SELECT {wanted} FROM {ATOP_TABLES['member']}").pl()
-    finally:
-        con.close()
 
 
 def atop_treaties() -> list[Treaty]:
@@ -357,15 +400,30 @@ def _stamp() -> int | None:
     return path.stat().st_mtime_ns if path.exists() else None
 
 
+_USER_CORPUS: list[Path] = []
+
+
+def use_corpus(paths: Sequence[Path]) -> None:
+    """Use these folders or files of the user's own treaty files beside the bundled ones (``--corpus``)."""
+    _USER_CORPUS[:] = [Path(p) for p in paths]
+
+
+def corpus_paths() -> tuple[Path, ...]:
+    """The user's treaty folders or files: those given to :func:`use_corpus`, then ``FOEDUS_CORPUS``'s."""
+    env = [Path(p) for p in os.environ.get("FOEDUS_CORPUS", "").split(os.pathsep) if p.strip()]
+    return tuple(dict.fromkeys([*_USER_CORPUS, *env]))
+
+
 def active_corpus() -> Corpus:
-    """The bundled corpus plus the imported ATOP alliances; a curated treaty wins over the
-    ATOP alliance it covers (see :func:`combine`). Loaded once per process and store state."""
-    return _active(str(store_path()), _stamp())
+    """The bundled corpus, the user's treaty files (:func:`corpus_paths`) and the imported ATOP
+    alliances; a curated treaty wins over the ATOP alliance it covers (see :func:`combine`).
+    Loaded once per process, store state and set of user files."""
+    return _active(str(store_path()), _stamp(), corpus_paths())
 
 
 @cache
-def _active(path: str, stamp: int | None) -> Corpus:  # path and stamp key the cache
-    return combine(bundled(), [] if stamp is None else atop_treaties())
+def _active(path: str, stamp: int | None, user: tuple[Path, ...]) -> Corpus:  # the arguments key the cache
+    return combine(load_corpus(user) if user else bundled(), [] if stamp is None else atop_treaties())
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:

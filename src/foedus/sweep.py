@@ -6,14 +6,13 @@ from the date's index (the target attacked at home), later rounds from the index
 theatre (each joiner attacked in its forces there), the wars grouped by theatre. The
 result is a long table, one row per state in each war: ``on, attacker, target, state, side, round``,
 with ``side`` one of ``defender``, ``aggressor`` or ``conflict`` (bound to both sides, stays out).
-It is written to Parquet. With a dask.distributed client, the blocks of pairs (or the years) run
+It is written to Parquet or CSV. With a dask.distributed client, the blocks of pairs (or the years) run
 on the cluster; the table is the same.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -24,10 +23,11 @@ import polars as pl
 import pyarrow.parquet as pq
 from threadpoolctl import threadpool_limits
 
-from . import places, states, store
+from . import limits, places, states, store
 from .cascade import NOT, Propagator, Side, Theatre, advance, compile_index
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
+from .outputs import atomic_output, check_target
 from .store import active_corpus
 
 BLOCK = 4096  # wars per matrix batch and per dask task
@@ -196,15 +196,9 @@ def _year(corpus: Corpus, year: int, conditional: bool, members: list[str]) -> p
 
 
 def parse_years(text: str) -> list[int]:
-    """``1816-2016`` or ``1990`` as a list of years."""
-    try:
-        first, _, last = text.partition("-")
-        years = list(range(int(first), int(last or first) + 1))
-    except ValueError:
-        raise FoedusError(f"bad --years: {text!r} (use FIRST-LAST, e.g. 1816-2016)") from None
-    if not years:
-        raise FoedusError(f"bad --years: {text!r} (the first year is after the last)")
-    return years
+    """``1816-2016`` or ``1990`` as a list of years, inside the COW list's coverage."""
+    first, last = limits.parse_years(text)
+    return list(range(first, last + 1))
 
 
 def sweep_years(
@@ -215,7 +209,8 @@ def sweep_years(
     client=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Sweep each year's 1 July into one Parquet file (a row group per year); returns the row count."""
+    """Sweep each year's 1 July into one Parquet (a row group per year) or CSV file; returns the row count."""
+    check_output(out)
     corpus = corpus if corpus is not None else active_corpus()
     years = list(years)
     members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
@@ -234,32 +229,53 @@ def sweep_years(
             results[futures[fut]] = fut.result()
             if progress:
                 progress(len(results), len(years))
-    return write_parquet((results[y] for y in years), out)
+    return write_rows((results[y] for y in years), out)
+
+
+FORMATS = (".parquet", ".csv")
+
+
+def check_output(out: Path) -> Path:
+    """``out`` if a sweep can be written there: a ``.parquet`` or ``.csv`` name, a writable place, no special file."""
+    return check_target(out, FORMATS)
+
+
+def write_rows(frames: Iterable[pl.DataFrame], out: Path) -> int:
+    """Write the frames as one file, Parquet or CSV by ``out``'s suffix; returns the row count."""
+    out = check_output(out)
+    return (write_csv if out.suffix.lower() == ".csv" else write_parquet)(frames, out)
 
 
 def write_parquet(frames: Iterable[pl.DataFrame], out: Path) -> int:
-    """Write the frames as one Parquet file, atomically (a temporary file renamed when complete)."""
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise FoedusError(f"{out}: the folder {out.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    os.close(fd)
+    """Write the frames as one Parquet file, atomically (see :func:`foedus.outputs.atomic_output`)."""
     rows = 0
-    try:
+    with atomic_output(out) as tmp:
         writer = None
         releases = ",".join(f"{d}={v}" for d, v in store.releases().items()).encode()
-        for f in frames:
-            table = f.to_arrow()
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"foedus:releases": releases})
-            writer = writer or pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table)
-            rows += f.height
+        try:
+            for f in frames:
+                table = f.to_arrow()
+                table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"foedus:releases": releases})
+                writer = writer or pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+                rows += f.height
+        finally:
+            if writer is not None:
+                writer.close()
         if writer is None:
             pl.DataFrame(schema=SCHEMA).write_parquet(tmp)
-        else:
-            writer.close()
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    return rows
+
+
+def write_csv(frames: Iterable[pl.DataFrame], out: Path) -> int:
+    """Write the frames as one CSV file with one header row, atomically."""
+    rows = 0
+    with atomic_output(out) as tmp, open(tmp, "wb") as fh:
+        header = True
+        for f in frames:
+            f.write_csv(fh, include_header=header)
+            header = False
+            rows += f.height
+        if header:
+            pl.DataFrame(schema=SCHEMA).write_csv(fh)
     return rows

@@ -52,40 +52,125 @@ def _state_ids(treaty: Treaty) -> Iterator[tuple[tuple, str]]:
                 yield ("obligations", i, "conditions", j, "states", k), who
 
 
-def load_treaty_file(path: Path) -> Treaty:
-    """Parse and validate one treaty file; raise :class:`CorpusError` naming file, line and field."""
+# --- reading YAML safely: one function, used for treaty files and the simulate overrides file ---------
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _walk_problem(root: yaml.Node) -> tuple[yaml.Node, str, str] | None:
+    """The first duplicate key or impossible date in a composed document: (node, field, message)."""
+    probe = yaml.SafeLoader("")
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, where = stack.pop()
+        field = ".".join(map(str, where)) or "(document)"
+        if isinstance(node, yaml.MappingNode):
+            seen: set = set()
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else id(k)
+                if key in seen:
+                    return k, ".".join(map(str, (*where, key))), f"duplicate key {key!r}"
+                seen.add(key)
+                stack.append((v, (*where, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, (*where, i)) for i, v in enumerate(node.value))
+        elif node.tag == _TIMESTAMP:
+            try:
+                probe.construct_yaml_timestamp(node)
+            except ValueError as exc:
+                return node, field, f"{node.value} is not a date ({exc})"
+    return None
+
+
+def read_yaml(path: Path) -> tuple[yaml.Node | None, object]:
+    """A YAML file's composed root node and its data, read safely, or a :class:`CorpusError` naming
+    file and line: unreadable, not UTF-8, not YAML, nested too deeply, a duplicate key, an impossible date."""
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise CorpusError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror})") from None
-    if not isinstance(data, dict):
-        raise CorpusError(f"{path}:1: a treaty file must be a mapping of fields")
+    except RecursionError:
+        raise CorpusError(f"{path}: nested too deeply to be a treaty or settings file") from None
+    if root is None:
+        return None, None
+    found = _walk_problem(root)
+    if found is not None:
+        node, field, message = found
+        raise CorpusError(f"{path}:{node.start_mark.line + 1}: {field}: {message}")
     try:
-        treaty = Treaty.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        # a cross-field error (model.FieldError) carries the location of the offending field
-        loc = tuple(err["loc"]) + getattr(err.get("ctx", {}).get("error"), "loc", ())
-        line = _node_at(root, loc).start_mark.line + 1
-        field = ".".join(str(p) for p in loc) or "(treaty)"
-        raise CorpusError(f"{path}:{line}: {field}: {err['msg']}") from None
+        return root, yaml.SafeLoader("").construct_document(root)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise CorpusError(f"{path}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+
+
+# --- validating a treaty file: every problem, each as file:line: field: message ------------------------
+
+
+def _line(root: yaml.Node, loc: tuple) -> int:
+    return _node_at(root, loc).start_mark.line + 1
+
+
+def _model_problems(path: Path, root: yaml.Node, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        cross = err.get("ctx", {}).get("error")
+        # a cross-field error (model.FieldError) carries the location of each offending field
+        pairs = getattr(cross, "problems", None) or ((getattr(cross, "loc", ()), err["msg"]),)
+        for sub, msg in pairs:
+            loc = tuple(err["loc"]) + tuple(sub)
+            out.append(f"{path}:{_line(root, loc)}: {'.'.join(str(p) for p in loc) or '(treaty)'}: {msg}")
+    return out
+
+
+def _id_problems(path: Path, root: yaml.Node, treaty: Treaty) -> list[str]:
+    out = []
     if treaty.id != path.stem:
-        raise CorpusError(f"{path}:1: id: {treaty.id!r} does not match the file name {path.stem!r}")
+        out.append(f"{path}:{_line(root, ('id',))}: id: {treaty.id!r} does not match the file name {path.stem!r}")
     for loc, sid in _state_ids(treaty):
         try:
             canonical = states.state_id(sid)
         except UnknownStateError as exc:
             canonical = f"unknown ({exc})"
         if canonical != sid:
-            line = _node_at(root, loc).start_mark.line + 1
             field = ".".join(str(p) for p in loc)
-            raise CorpusError(f"{path}:{line}: {field}: {sid!r} is not a canonical state id (resolves to {canonical})")
+            out.append(f"{path}:{_line(root, loc)}: {field}: {sid!r} is not a canonical state id (resolves to {canonical})")
+    return out
+
+
+def check_treaty_file(path: Path) -> tuple[Treaty | None, list[str]]:
+    """The treaty in ``path`` (None if it does not validate) and every problem found, as
+    ``file:line: field: message``. The rules are the model's, which the engine applies too."""
+    try:
+        root, data = read_yaml(path)
+    except CorpusError as exc:
+        return None, [str(exc)]
+    if not isinstance(data, dict):
+        return None, [f"{path}:1: a treaty file must be a mapping of fields"]
+    try:
+        treaty = Treaty.model_validate(data)
+    except ValidationError as exc:
+        return None, _model_problems(path, root, exc)
+    problems = _id_problems(path, root, treaty)
+    return (None if problems else treaty), problems
+
+
+def load_treaty_file(path: Path) -> Treaty:
+    """Parse and validate one treaty file; raise :class:`CorpusError` naming file, line and field."""
+    treaty, problems = check_treaty_file(Path(path))
+    if treaty is None:
+        more = f" (and {len(problems) - 1} more: `foedus validate {path}` lists them)" if len(problems) > 1 else ""
+        raise CorpusError(problems[0] + more)
     return treaty
 
 
@@ -106,9 +191,12 @@ class Corpus:
         return len(self.treaties)
 
     def get(self, treaty_id: str) -> Treaty:
-        """The treaty with this id, or an error suggesting close ids."""
+        """The treaty with this id (in any case), or an error suggesting close ids."""
         if treaty_id in self.treaties:
             return self.treaties[treaty_id]
+        folded = [t for tid, t in self.treaties.items() if tid.casefold() == str(treaty_id).strip().casefold()]
+        if len(folded) == 1:
+            return folded[0]
         close = difflib.get_close_matches(treaty_id, list(self.treaties), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `foedus treaties` lists them"
         raise UnknownTreatyError(f"unknown treaty: {treaty_id!r}{hint}")
