@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from enum import Enum
@@ -12,16 +13,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from . import render, states
+from .choices import Act, Kind
 from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
-from .compare import compare as compare_treaties
-from .corpus.loader import load_treaty_file
-from .engine import assess as assess_event
 from .errors import FoedusError
-from .model import Act, Kind
-from .store import active_corpus
+
+# The engine, the corpus and the renderers are imported inside the commands: `foedus --help`
+# and every command start without loading what they do not use.
 
 app = typer.Typer(
     help="Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable.",
@@ -67,6 +66,9 @@ def assess(
 
     Example: foedus assess --target PRK --attacker KOR --on 2025-03-01
     """
+    from . import render
+    from .engine import assess as assess_event
+
     result = assess_event(target, attacker, _day(on), place, act)
     if as_json:
         _emit(result.as_json())
@@ -86,6 +88,9 @@ def treaties(
 
     Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
+    from . import render, states
+    from .store import active_corpus
+
     pid = states.state_id(party) if party else None
     day = _day(on)
     items = active_corpus().select(party=pid, on=day, kind=kind, source=source.value if source else None)
@@ -104,6 +109,9 @@ def show(
 
     Example: foedus show rus-prk-2024
     """
+    from . import render
+    from .store import active_corpus
+
     t = active_corpus().get(treaty_id)
     if as_json:
         _emit(t.model_dump(mode="json"))
@@ -124,6 +132,9 @@ def compare(
     Example: foedus compare rus-prk-2024 sun-prk-1961
     Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
+    from . import render
+    from .compare import compare as compare_treaties
+
     c = compare_treaties(a, b, _day(on), _day(on_b))
     if as_json:
         _emit(c.as_json())
@@ -139,6 +150,8 @@ def validate(
 
     Example: foedus validate my-treaty.yaml
     """
+    from .corpus.loader import load_treaty_file
+
     for path in paths:
         t = load_treaty_file(path)
         console.print(f"{path}: ok ({t.id}, {len(t.obligations)} obligations, {len(t.parties)} parties)")
@@ -150,6 +163,8 @@ def strength() -> None:
 
     Example: foedus strength
     """
+    from . import render
+
     console.print(render.rubric())
 
 
@@ -159,6 +174,8 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
 
     Example: foedus state DPRK
     """
+    from . import states
+
     _emit(states.resolve(query).as_json())
 
 
@@ -167,12 +184,33 @@ app.command()(cite)
 
 
 def main() -> None:
-    """Entry point: run the app, turning user errors into one line and exit code 1."""
+    """Entry point: run the app, turning user errors into one line and exit code 1.
+
+    Once the output is flushed the process ends with ``os._exit``: the interpreter's teardown
+    (freeing every module and object one by one) takes longer than many commands' work.
+    """
     try:
         app()
+        code = 0
     except FoedusError as exc:
         sys.stderr.write(f"foedus: error: {exc}\n")
-        sys.exit(1)
+        code = 1
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away, or the stream is closed
+        code = code or 1
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The status ``sys.exit(code)`` would give: None is 0, an int is itself, else print it and 1."""
+    if code is None or isinstance(code, int):
+        return code or 0
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 from . import cli_web  # noqa: E402  (its commands reuse the helpers above)

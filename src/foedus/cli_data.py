@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from . import store
-from .datasets.download import fetch as fetch_dataset
 from .errors import FoedusError
+
+if TYPE_CHECKING:
+    from . import store
 
 
 def _lines(records: list[store.ImportRecord]) -> str:
@@ -46,6 +47,8 @@ def fetch(
 
     Example: foedus data fetch atop
     """
+    from .datasets.download import fetch as fetch_dataset
+
     for f in fetch_dataset(dataset, url, _checksums(sha256)):
         console.print(f"{f.file}: {'downloaded' if f.downloaded else 'already present'}, sha256 {f.sha256} -> {f.path}",
                       soft_wrap=True)
@@ -60,6 +63,8 @@ def import_(
 
     Example: foedus data import atop atop5_1a.csv atop5_1m.csv
     """
+    from . import store
+
     console.print(_lines(store.import_dataset(dataset, paths or [])), soft_wrap=True)
 
 
@@ -69,6 +74,8 @@ def status() -> None:
 
     Example: foedus data status
     """
+    from . import store
+
     records = store.imports()
     console.print(f"store {store.store_path()}:\n" + _lines(records) if records else
                   "Nothing imported; run `foedus data fetch atop`, then `foedus data import atop`.", soft_wrap=True)

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled
-from .datasets.download import sha256_of
-from .datasets.registry import get
 from .errors import DataError, FoedusError
 from .model import Treaty
 
@@ -71,6 +69,8 @@ def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
     import duckdb
 
     from .datasets import atop
+    from .datasets.download import sha256_of  # imported on use, like duckdb
+    from .datasets.registry import get
 
     dataset = get(name)
     if dataset.name != "atop":

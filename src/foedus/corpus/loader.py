@@ -16,6 +16,9 @@ from .. import states
 from ..errors import CorpusError, UnknownStateError, UnknownTreatyError
 from ..model import Kind, Treaty
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, about 6x faster to parse
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def bundled_dir() -> Path:
     """The folder holding the bundled treaty files."""
@@ -56,8 +59,7 @@ def load_treaty_file(path: Path) -> Treaty:
     """Parse and validate one treaty file; raise :class:`CorpusError` naming file, line and field."""
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -72,7 +74,7 @@ def load_treaty_file(path: Path) -> Treaty:
         err = exc.errors()[0]
         # a cross-field error (model.FieldError) carries the location of the offending field
         loc = tuple(err["loc"]) + getattr(err.get("ctx", {}).get("error"), "loc", ())
-        line = _node_at(root, loc).start_mark.line + 1
+        line = _node_at(yaml.compose(text, Loader=SafeLoader), loc).start_mark.line + 1
         field = ".".join(str(p) for p in loc) or "(treaty)"
         raise CorpusError(f"{path}:{line}: {field}: {err['msg']}") from None
     if treaty.id != path.stem:
@@ -83,7 +85,7 @@ def load_treaty_file(path: Path) -> Treaty:
         except UnknownStateError as exc:
             canonical = f"unknown ({exc})"
         if canonical != sid:
-            line = _node_at(root, loc).start_mark.line + 1
+            line = _node_at(yaml.compose(text, Loader=SafeLoader), loc).start_mark.line + 1
             field = ".".join(str(p) for p in loc)
             raise CorpusError(f"{path}:{line}: {field}: {sid!r} is not a canonical state id (resolves to {canonical})")
     return treaty
