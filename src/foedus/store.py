@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,9 +163,15 @@ def active_corpus() -> Corpus:
     return _active(str(store_path()), _stamp())
 
 
-@cache
+@lru_cache(maxsize=1)  # one store state at a time: a long-running server does not grow per import
 def _active(path: str, stamp: int | None) -> Corpus:  # path and stamp key the cache
-    return combine(bundled(), [] if stamp is None else atop_treaties())
+    from . import states
+    from .corpus import bundled_dir
+    from .corpus.compiled import compiled
+
+    store = Path(path)
+    sources = [*sorted(bundled_dir().glob("*.yaml")), store, Path(f"{path}.wal"), states.cow_states_path()]
+    return compiled(sources, lambda: combine(bundled(), [] if stamp is None else atop_treaties()))
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
