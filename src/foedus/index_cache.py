@@ -23,6 +23,7 @@ from .corpus.compiled import PACKAGE
 if TYPE_CHECKING:
     from .cascade import CascadeIndex
     from .corpus.loader import Corpus
+    from .model import Place
 
 T = TypeVar("T")
 KEEP = 64  # dates kept per data directory (a sweep over years writes one per year)
@@ -89,3 +90,14 @@ def cascade_index(corpus: Corpus, on: date) -> CascadeIndex:
     from .cascade import compile_index
 
     return kept("index", f"{corpus_digest(corpus)} {on.isoformat()}", lambda: compile_index(corpus, on), corpus)
+
+
+def theatre_index(corpus: Corpus, on: date, place: Place) -> CascadeIndex:
+    """``cascade_index(corpus, on).theatre(place)``, the theatre's links also kept on disk."""
+    index = cascade_index(corpus, on)
+    key = index.scoped.key(place)
+    memo = index._theatres  # the index's own per-theatre cache, filled here from disk when it can be
+    if key not in memo:
+        salt = f"{corpus_digest(corpus)} {on.isoformat()} {key!r}"
+        memo[key] = kept("theatre", salt, lambda: index.theatre(place), corpus)
+    return memo[key]
