@@ -525,7 +525,9 @@ class Scenario:
 def prepare(event: Event, corpus: Corpus | None = None, conditional: bool = False) -> Scenario:
     """The engine's findings for ``event`` and the index for its date and theatre, as a :class:`Scenario`."""
     corpus = corpus if corpus is not None else active_corpus()
-    index = compile_index(corpus, event.on).theatre(event.place)
+    from .index_cache import theatre_index  # the compiled index, kept on disk per (corpus, date, theatre)
+
+    index = theatre_index(corpus, event.on, event.place)
     # the engine on the treaties in force that bind a round-0 belligerent: the same findings, fewer treaties
     mine = {t.id: t for s in (event.target, *event.attackers) for t in index.treaties_of.get(s, ())}
     findings = assess_event(event, Corpus(mine.values())).findings

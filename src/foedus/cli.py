@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from enum import Enum
@@ -13,17 +14,15 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors click
 from rich.console import Console
 
-from . import render, states
+from .choices import Act, Kind
 from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
-from .compare import compare as compare_treaties
-from .corpus.loader import check_treaty_file
-from .engine import assess as assess_event
 from .dates import as_date
 from .errors import FoedusError
-from .model import Act, Kind
-from .store import active_corpus, use_corpus
+
+# The engine, the corpus and the renderers are imported inside the commands: `foedus --help`
+# and every command start without loading what they do not use.
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -70,6 +69,9 @@ def assess(
 
     Example: foedus assess --target PRK --attacker KOR --on 2025-03-01
     """
+    from . import render
+    from .engine import assess as assess_event
+
     result = assess_event(target, attacker, _day(on), place, act)
     if as_json:
         _emit(_with_releases(result.as_json()))
@@ -91,6 +93,9 @@ def treaties(
 
     Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
+    from . import render, states
+    from .store import active_corpus
+
     pid = states.state_id(party) if party else None
     day = _day(on)
     items = active_corpus().select(party=pid, on=day, kind=kind, source=source.value if source else None)
@@ -109,6 +114,9 @@ def show(
 
     Example: foedus show rus-prk-2024
     """
+    from . import render
+    from .store import active_corpus
+
     t = active_corpus().get(treaty_id)
     if as_json:
         _emit(t.model_dump(mode="json"))
@@ -129,6 +137,9 @@ def compare(
     Example: foedus compare rus-prk-2024 sun-prk-1961
     Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
+    from . import render
+    from .compare import compare as compare_treaties
+
     c = compare_treaties(a, b, _day(on), _day(on_b))
     if as_json:
         _emit(c.as_json())
@@ -146,6 +157,8 @@ def validate(
 
     Example: foedus validate my-treaties/
     """
+    from .corpus.loader import check_treaty_file
+
     files = [f for p in paths for f in (sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")) if p.is_dir() else [p])]
     if not files:
         raise FoedusError(f"no .yaml files in {', '.join(map(str, paths))}")
@@ -169,6 +182,8 @@ def strength() -> None:
 
     Example: foedus strength
     """
+    from . import render
+
     console.print(render.rubric())
 
 
@@ -178,6 +193,8 @@ def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None
 
     Example: foedus state DPRK
     """
+    from . import states
+
     _emit(states.resolve(query).as_json())
 
 
@@ -205,6 +222,8 @@ def _options(
 ) -> None:
     """Who is bound to help whom when a state is attacked: alliance treaties, coded and queryable."""
     if corpus:
+        from .store import use_corpus
+
         use_corpus(corpus)
 
 
@@ -225,31 +244,52 @@ def _global_options_first(args: list[str]) -> list[str]:
     return moved + rest
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> int:
     sys.stderr.write(f"foedus: error: {' '.join(message.split())}\n")
-    sys.exit(code)
+    return code
+
+
+def _run(args: list[str]) -> int:
+    """Run the app on ``args``; user errors and usage errors become one line and exit code 1."""
+    try:
+        return _exit_code(app(args=args, prog_name="foedus", standalone_mode=False))
+    except NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.ctx.get_help() + "\n")
+        return 0
+    except UsageError as exc:
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+        return _fail(f"{exc.format_message()}{where}")
+    except typer.TyperException as exc:
+        return _fail(exc.format_message())
+    except (typer.Abort, KeyboardInterrupt):
+        return _fail("interrupted", 130)
+    except FoedusError as exc:
+        return _fail(str(exc))
+    except SystemExit as exc:
+        return _exit_code(exc.code)
 
 
 def main(args: list[str] | None = None) -> None:
-    """Entry point: run the app; user errors and usage errors become one line and exit code 1."""
-    args = _global_options_first(list(sys.argv[1:] if args is None else args))
+    """Entry point: run the app and exit with its status.
+
+    Once the output is flushed the process ends with ``os._exit``: the interpreter's teardown
+    (freeing every module and object one by one) takes longer than many commands' work.
+    """
+    code = _run(_global_options_first(list(sys.argv[1:] if args is None else args)))
     try:
-        code = app(args=args, prog_name="foedus", standalone_mode=False)
-    except NoArgsIsHelpError as exc:
-        sys.stdout.write(exc.ctx.get_help() + "\n")
-        code = 0
-    except UsageError as exc:
-        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-        _fail(f"{exc.format_message()}{where}")
-    except typer.TyperException as exc:
-        _fail(exc.format_message())
-    except typer.Abort:
-        _fail("interrupted", 130)
-    except FoedusError as exc:
-        _fail(str(exc))
-    except KeyboardInterrupt:
-        _fail("interrupted", 130)
-    sys.exit(code or 0)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away, or the stream is closed
+        code = code or 1
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The status ``sys.exit(code)`` would give: None is 0, an int is itself, else print it and 1."""
+    if code is None or isinstance(code, int):
+        return code or 0
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 from . import cli_web  # noqa: E402  (its commands reuse the helpers above)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from . import store
 from .datasets import registry
-from .datasets.download import fetch as fetch_dataset
 from .errors import FoedusError
 
 app = typer.Typer(help="Fetch, import and inspect datasets (ATOP, the COW state system).", no_args_is_help=True)
 console = Console()
 
 Release = Annotated[str | None, typer.Option(help="Release: atop 5.1 (default) or 4.01; cow-states 2024 (default) or 2016.")]
+
+if TYPE_CHECKING:
+    from . import store
 
 
 def _lines(records: list[store.ImportRecord]) -> str:
@@ -53,6 +54,9 @@ def fetch(
 
     Example: foedus data fetch atop --release 5.1
     """
+    from . import store
+    from .datasets.download import fetch as fetch_dataset
+
     got = fetch_dataset(dataset, release, url, _checksum(sha256), allow_redirects=allow_redirects)
     for f in got:
         note = "downloaded" if f.downloaded else "already present"
@@ -82,6 +86,8 @@ def import_(
 
     Example: foedus data import atop "atop_5.1__.csv_.zip"
     """
+    from . import store
+
     console.print(_lines(store.import_dataset(dataset, paths or [], release, allow_partial)), soft_wrap=True)
 
 
@@ -91,6 +97,8 @@ def status() -> None:
 
     Example: foedus data status
     """
+    from . import store
+
     records = store.imports()
     recorded = store.downloads()
     lines = [f"store {store.store_path()}:"]

@@ -10,16 +10,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import limits, render_war, scaleout
-from .cascade import cascade as run_cascade
-from .cascade import prepare
-from .engine import make_event
+from . import limits, scaleout
+from .choices import Act
 from .errors import FoedusError
-from .model import Act
-from .reliability import load_overrides, shipped
-from .reliability import simulate as run_simulation
-from .store import active_corpus
-from .sweep import check_output, parse_years, sweep_date, sweep_years, write_rows
+
+# The engines (numpy, polars) are imported inside the commands, so other commands start fast.
 
 app = typer.Typer()
 
@@ -74,6 +69,9 @@ def cascade(
 
     Example: foedus cascade --target PRK --attacker KOR --on 2025-03-01
     """
+    from . import render_war
+    from .cascade import cascade as run_cascade
+
     c = run_cascade(target, attacker, _cli()._day(on), place, act, conditional=conditional)
     if as_json:
         _cli()._emit(_cli()._with_releases(c.as_json()))
@@ -101,6 +99,13 @@ def simulate(
 
     Example: foedus simulate --target PRK --attacker KOR --on 2025-03-01 --draws 100000 --seed 7
     """
+    from . import render_war
+    from .cascade import prepare
+    from .engine import make_event
+    from .reliability import load_overrides, shipped
+    from .reliability import simulate as run_simulation
+    from .store import active_corpus
+
     if explain_priors:
         return _cli().console.print(render_war.priors(shipped()))
     if target is None:
@@ -133,6 +138,8 @@ def sweep(
 
     Example: foedus sweep --on 2016-03-01 -o sweep-2016.parquet
     """
+    from .sweep import check_output, parse_years, sweep_date, sweep_years, write_rows
+
     out = check_output(out or output)
     span = parse_years(years) if years else None
     day = _cli()._day(on) or date.today()

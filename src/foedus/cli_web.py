@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from .cli import _day, _emit, console
-from .network import network as alliance_network
 
 
 def serve(
@@ -34,4 +33,6 @@ def network(
 
     Example: foedus network --on 2025-03-01
     """
+    from .network import network as alliance_network
+
     _emit(alliance_network(_day(on) or date.today()).as_json())

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .choices import Act, Kind  # noqa: F401  (defined without pydantic, for the command line's start-up)
+
 
 class FieldError(ValueError):
     """A cross-field validation error that knows where in the document it belongs.
@@ -74,15 +76,6 @@ class PlaceKind(str, Enum):
     FORCES = "forces"  # armed forces, public vessels or aircraft
 
 
-class Act(str, Enum):
-    """The kind of hostile act in an event."""
-
-    INVASION = "invasion"
-    ARMED_ATTACK = "armed-attack"
-    INCIDENT = "incident"  # a limited use of force (border clash, single strike)
-    THREAT = "threat"  # a threat of attack, no force used
-
-
 class Trigger(str, Enum):
     """What an obligation responds to."""
 
@@ -93,16 +86,6 @@ class Trigger(str, Enum):
     ANY_WAR = "any-war"  # war of the beneficiary with a third state, however begun
     THREAT_SHORT_OF_ATTACK = "threat-short-of-attack"  # threats "other than by armed attack" only
     UNKNOWN = "unknown"
-
-
-class Kind(str, Enum):
-    """What is owed (ATOP's five obligation types)."""
-
-    DEFENSE = "defense"
-    OFFENSE = "offense"
-    NEUTRALITY = "neutrality"
-    NONAGGRESSION = "nonaggression"
-    CONSULTATION = "consultation"
 
 
 class Means(str, Enum):

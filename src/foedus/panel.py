@@ -15,12 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 import polars as pl
-import pyarrow.parquet as pq
 
 from . import limits, parsed_cache, similarity, states
 from .datasets import atop, registry
@@ -28,6 +26,9 @@ from .datasets.atop_dyads import FLAGS, directed_dyad_years
 from .dyad_slots import DyadSlots
 from .errors import DataError, FoedusError
 from .outputs import atomic_output, check_target
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported on use (to_pandas, Stata): it adds a third to a panel command's time
 
 Unit = Literal["dyad-year", "state-year"]
 SYSTEM_START_YEAR = states.SYSTEM_START.year
@@ -54,8 +55,8 @@ ATOP_COLUMNS = (*OBLIGATIONS, "atop_alliance")
 STATE_YEAR_COUNTS = {c: c.replace("atop_", "atop_n") for c in OBLIGATIONS} | {"atop_alliance": "atop_nallies"}
 TIE_LEVELS = {"valued": 4, "binary": 2}
 CHUNK = 1 << 18  # panel rows looked up at a time
-SOURCES_KEY = b"foedus:sources"
-RELEASES_KEY = b"foedus:releases"
+SOURCES_KEY = "foedus:sources"
+RELEASES_KEY = "foedus:releases"
 FORMATS = (".parquet", ".csv", ".dta")  # what Panel.write writes, by suffix
 
 
@@ -77,6 +78,8 @@ class Panel:
 
     def to_pandas(self) -> pd.DataFrame:
         """The panel as a pandas DataFrame (integer columns with missing values become float, with ``NaN``)."""
+        import pandas as pd
+
         return pd.DataFrame({name: _numpy(column) for name, column in self.frame.to_dict().items()})
 
     def pipe(self, verb: Callable[..., Panel], *args: object, **kwargs: object) -> Panel:
@@ -102,10 +105,8 @@ class Panel:
         suffix = path.suffix.lower()
         with atomic_output(path) as tmp:
             if suffix == ".parquet":
-                table = self.frame.to_arrow()
-                meta = {**(table.schema.metadata or {}), SOURCES_KEY: ",".join(self.sources).encode(),
-                        RELEASES_KEY: ",".join(f"{d}={v}" for d, v in self.releases).encode()}
-                pq.write_table(table.replace_schema_metadata(meta), tmp)
+                self.frame.write_parquet(tmp, metadata={SOURCES_KEY: ",".join(self.sources),
+                                                        RELEASES_KEY: ",".join(f"{d}={v}" for d, v in self.releases)})
             elif suffix == ".csv":
                 self.frame.write_csv(tmp)
             else:
@@ -123,21 +124,21 @@ def _numpy(column: pl.Series) -> np.ndarray:
 def panel_releases(path: Path) -> str:
     """The dataset releases recorded in a parquet panel, as written: ``atop=5.1,cow-states=2024``."""
     try:
-        meta = pq.read_schema(path).metadata or {}
-    except (OSError, ValueError) as exc:
+        meta = pl.read_parquet_metadata(path)
+    except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
         raise FoedusError(f"{path}: not a readable parquet file ({exc})") from None
-    return meta.get(RELEASES_KEY, b"").decode()
+    return meta.get(RELEASES_KEY, "")
 
 
 def panel_sources(path: Path) -> tuple[str, ...]:
     """The citation keys stored in a parquet panel written by :meth:`Panel.write`."""
     try:
-        meta = pq.read_schema(path).metadata or {}
-    except (OSError, ValueError) as exc:
+        meta = pl.read_parquet_metadata(path)
+    except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
         raise FoedusError(f"{path}: not a readable parquet file ({exc})") from None
     if SOURCES_KEY not in meta:
         raise FoedusError(f"{path}: no foedus sources recorded (was it written by `foedus panel`?)")
-    return tuple(k for k in meta[SOURCES_KEY].decode().split(",") if k)
+    return tuple(k for k in meta[SOURCES_KEY].split(",") if k)
 
 
 def chosen_atop_version(version: str | None = None) -> str:
@@ -477,7 +478,7 @@ MEASURE_SOURCES = {
 
 
 def _weights(capabilities: pl.DataFrame | pd.DataFrame, column: str) -> pl.DataFrame:
-    frame = pl.from_pandas(capabilities) if isinstance(capabilities, pd.DataFrame) else capabilities
+    frame = capabilities if isinstance(capabilities, pl.DataFrame) else pl.from_pandas(capabilities)
     missing = [c for c in ("ccode", "year", column) if c not in frame.columns]
     if missing:
         raise FoedusError(f"capabilities lack column(s) {', '.join(missing)} (need ccode, year, {column})")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -363,7 +363,7 @@ def releases() -> dict[str, str]:
     return dict(_releases(str(store_path()), _stamp(), path.stat().st_mtime_ns if path.exists() else None))
 
 
-@cache
+@lru_cache(maxsize=1)
 def _releases(path: str, stamp: int | None, cow_stamp: int | None) -> tuple[tuple[str, str], ...]:  # keys: the cache
     from . import states
 
@@ -421,9 +421,17 @@ def active_corpus() -> Corpus:
     return _active(str(store_path()), _stamp(), corpus_paths())
 
 
-@cache
+@lru_cache(maxsize=1)  # one store state at a time: a long-running server does not grow per import
 def _active(path: str, stamp: int | None, user: tuple[Path, ...]) -> Corpus:  # the arguments key the cache
-    return combine(load_corpus(user) if user else bundled(), [] if stamp is None else atop_treaties())
+    atop = (lambda: []) if stamp is None else atop_treaties
+    if user:
+        return combine(load_corpus(user), atop())
+    from . import states
+    from .corpus import bundled_dir
+    from .corpus.compiled import compiled
+
+    sources = [*sorted(bundled_dir().glob("*.yaml")), Path(path), Path(f"{path}.wal"), states.cow_states_path()]
+    return compiled(sources, lambda: combine(bundled(), atop()))
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:

@@ -20,23 +20,24 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pyarrow.parquet as pq
 from threadpoolctl import threadpool_limits
 
 from . import limits, places, states, store
-from .cascade import NOT, Propagator, Side, Theatre, advance, compile_index
+from .cascade import NOT, Propagator, Side, Theatre, advance
+from .index_cache import cascade_index, corpus_digest, kept
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
 from .outputs import atomic_output, check_target
 from .store import active_corpus
 
 BLOCK = 4096  # wars per matrix batch and per dask task
+SIDES = pl.Enum([Side.DEFENDER.value, Side.AGGRESSOR.value, "conflict"])
 SCHEMA = {
     "on": pl.Date,
-    "attacker": pl.String,
-    "target": pl.String,
-    "state": pl.String,
-    "side": pl.String,
+    "attacker": pl.Categorical,
+    "target": pl.Categorical,
+    "state": pl.Categorical,
+    "side": SIDES,
     "round": pl.Int16,
 }
 
@@ -87,28 +88,20 @@ def _block(
     a0[rows, member_cols[a]] = True
     roots = home(rows, d0, a0, d0, a0, np.ones_like(d0))
     r = advance(d0, a0, theatre, roots)
-    frames = []
-    for side, rounds in (
-        (Side.DEFENDER.value, r.defender),
-        (Side.AGGRESSOR.value, r.aggressor),
-        ("conflict", r.conflict),
-    ):
-        war, col = np.nonzero(rounds != NOT)
-        frames.append(
-            pl.DataFrame(
-                {"war": war, "state": col, "side": side, "round": rounds[war, col]},
-                schema={"war": pl.Int64, "state": pl.Int64, "side": pl.String, "round": pl.Int16},
-            )
-        )
-    names = pl.Series(universe)
-    long = pl.concat(frames)
-    return long.select(
-        on=pl.lit(on, dtype=pl.Date),
-        attacker=names.gather(member_cols[a][long["war"].to_numpy()]),
-        target=names.gather(member_cols[t][long["war"].to_numpy()]),
-        state=names.gather(long["state"].to_numpy()),
-        side="side",
-        round="round",
+    found = [np.nonzero(rounds != NOT) for rounds in (r.defender, r.aggressor, r.conflict)]
+    war = np.concatenate([w for w, _ in found])
+    state = np.concatenate([c for _, c in found])
+    names = pl.Series(universe, dtype=pl.Categorical)  # categorical: gathers move 4-byte codes, not strings
+    return pl.DataFrame(
+        [
+            pl.Series("on", [on], dtype=pl.Date).new_from_index(0, war.size),
+            names.gather(member_cols[a][war]).alias("attacker"),
+            names.gather(member_cols[t][war]).alias("target"),
+            names.gather(state).alias("state"),
+            pl.Series("side", SIDES.categories, dtype=SIDES).gather(np.repeat([0, 1, 2], [w.size for w, _ in found])),
+            pl.Series("round", np.concatenate([rounds[w, c] for (w, c), rounds in zip(
+                found, (r.defender, r.aggressor, r.conflict), strict=True)]), dtype=pl.Int16),
+        ]
     )
 
 
@@ -124,7 +117,7 @@ def _setup(
     1 (each target attacked at home), one per theatre for the later rounds. A block holds at most
     ``BLOCK`` ordered pairs whose targets share one theatre: their home.
     """
-    index = compile_index(corpus, on)
+    index = cascade_index(corpus, on)
     extra = [s for s in members if s not in index.pos]
     universe = index.ids + tuple(extra)
     col = {s: i for i, s in enumerate(universe)}
@@ -159,7 +152,10 @@ def sweep_date(
     """
     corpus = corpus if corpus is not None else active_corpus()
     members = members if members is not None else members_on(on)
-    home, kernels, tasks, universe, member_cols = _setup(corpus, on, conditional, members)
+    salt = f"{corpus_digest(corpus)} {on.isoformat()} {conditional} {','.join(members)}"
+    home, kernels, tasks, universe, member_cols = kept(
+        "sweep", salt, lambda: _setup(corpus, on, conditional, members)
+    )
     total = sum(a.size for _, a, _ in tasks)
     done = 0
     if client is None:  # one block per core (numpy releases the GIL); BLAS kept to one thread per block
@@ -248,23 +244,11 @@ def write_rows(frames: Iterable[pl.DataFrame], out: Path) -> int:
 
 def write_parquet(frames: Iterable[pl.DataFrame], out: Path) -> int:
     """Write the frames as one Parquet file, atomically (see :func:`foedus.outputs.atomic_output`)."""
-    rows = 0
+    releases = ",".join(f"{d}={v}" for d, v in store.releases().items())
     with atomic_output(out) as tmp:
-        writer = None
-        releases = ",".join(f"{d}={v}" for d, v in store.releases().items()).encode()
-        try:
-            for f in frames:
-                table = f.to_arrow()
-                table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"foedus:releases": releases})
-                writer = writer or pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table)
-                rows += f.height
-        finally:
-            if writer is not None:
-                writer.close()
-        if writer is None:
-            pl.DataFrame(schema=SCHEMA).write_parquet(tmp)
-    return rows
+        table = pl.concat([pl.DataFrame(schema=SCHEMA), *frames], rechunk=False)
+        table.write_parquet(tmp, compression="lz4", metadata={"foedus:releases": releases})
+    return table.height
 
 
 def write_csv(frames: Iterable[pl.DataFrame], out: Path) -> int:

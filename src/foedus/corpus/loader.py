@@ -16,6 +16,9 @@ from .. import states
 from ..errors import CorpusError, UnknownStateError, UnknownTreatyError
 from ..model import Kind, Treaty
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, about 6x faster to parse
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def bundled_dir() -> Path:
     """The folder holding the bundled treaty files."""
@@ -95,7 +98,7 @@ def read_yaml(path: Path) -> tuple[yaml.Node | None, object]:
         line = raw[: exc.start].count(b"\n") + 1
         raise CorpusError(f"{path}:{line}: not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -109,7 +112,7 @@ def read_yaml(path: Path) -> tuple[yaml.Node | None, object]:
         node, field, message = found
         raise CorpusError(f"{path}:{node.start_mark.line + 1}: {field}: {message}")
     try:
-        return root, yaml.SafeLoader("").construct_document(root)
+        return root, SafeLoader("").construct_document(root)
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise CorpusError(f"{path}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
 

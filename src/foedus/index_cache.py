@@ -1,0 +1,103 @@
+"""The cascade index of a (corpus, date), kept on disk: the second `cascade` or `sweep` for a date
+reads it back instead of compiling it again (the compile runs the engine for every state).
+
+A copy is named by the corpus digest (see :mod:`foedus.corpus.compiled`; a corpus without one is
+digested from its treaties), the date, and the source of the modules whose rules decide the
+findings, so a change to any of them compiles afresh. The corpus's own treaties are stored by id
+and taken from the corpus on reading, so a copy holds only what the compile derived.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar
+
+from . import disk_cache
+from .corpus.compiled import PACKAGE
+
+if TYPE_CHECKING:
+    from .cascade import CascadeIndex
+    from .corpus.loader import Corpus
+    from .model import Place
+
+T = TypeVar("T")
+KEEP = 64  # dates kept per data directory (a sweep over years writes one per year)
+_RULES = ("cascade.py", "sweep.py", "engine.py", "model.py", "places.py", "states.py", "strength.py", "data/places.yaml")
+
+
+def corpus_digest(corpus: Corpus) -> str:
+    """The corpus's digest: the one it was compiled under, else a sha256 of its treaties' JSON."""
+    digest = getattr(corpus, "digest", None)
+    if digest is None:
+        h = hashlib.sha256()
+        for t in corpus:
+            h.update(t.model_dump_json().encode() + b"\0")
+        digest = corpus.digest = h.hexdigest()
+    return digest
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, corpus: Corpus):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._ids = {id(t): t.id for t in corpus}
+
+    def persistent_id(self, obj: object) -> str | None:
+        return self._ids.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, corpus: Corpus):
+        super().__init__(file)
+        self._corpus = corpus
+
+    def persistent_load(self, pid: str) -> object:
+        return self._corpus.treaties[pid]
+
+
+def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = None) -> T:
+    """``build()``, read from the disk copy named by ``kind``, ``salt`` and the rules' source when there
+    is one. With ``corpus``, its treaties are stored by id and taken from it on reading."""
+    path = disk_cache.cache_dir() / f"{kind}-{disk_cache.source_digest((PACKAGE / r for r in _RULES), salt)}.pickle"
+    payload = disk_cache.read(path)
+    if payload is not None:
+        try:
+            if corpus is None:
+                return pickle.loads(payload)
+            return _Unpickler(io.BytesIO(payload), corpus).load()
+        except Exception:  # written by an incompatible version, or a treaty the corpus lacks: build  # noqa: BLE001
+            pass
+    value = build()
+    buffer = io.BytesIO()
+    if corpus is None:
+        pickle.dump(value, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        _Pickler(buffer, corpus).dump(value)
+    try:
+        disk_cache.write(path, buffer.getvalue(), KEEP)
+    except OSError:  # a read-only data directory: build again next time
+        pass
+    return value
+
+
+@lru_cache(maxsize=16)
+def cascade_index(corpus: Corpus, on: date) -> CascadeIndex:
+    """:func:`foedus.cascade.compile_index` of ``corpus`` on ``on``, from the disk copy when there is one."""
+    from .cascade import compile_index
+
+    return kept("index", f"{corpus_digest(corpus)} {on.isoformat()}", lambda: compile_index(corpus, on), corpus)
+
+
+def theatre_index(corpus: Corpus, on: date, place: Place) -> CascadeIndex:
+    """``cascade_index(corpus, on).theatre(place)``, the theatre's links also kept on disk."""
+    index = cascade_index(corpus, on)
+    key = index.scoped.key(place)
+    memo = index._theatres  # the index's own per-theatre cache, filled here from disk when it can be
+    if key not in memo:
+        salt = f"{corpus_digest(corpus)} {on.isoformat()} {key!r}"
+        memo[key] = kept("theatre", salt, lambda: index.theatre(place), corpus)
+    return memo[key]
