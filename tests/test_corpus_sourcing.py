@@ -64,16 +64,12 @@ def test_known_corrections_carry_their_sources():
     assert all(m.source for m in libya)
 
 
-def _edited(tmp_path: Path, old: str, new: str, src: Path = NATO) -> Path:
-    text = src.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / src.name
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def _edited(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the NATO file with ``old`` replaced by ``new`` (which must change it)."""
+    path = tmp_path / NATO.name
+    path.write_text(NATO.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != NATO.read_text(encoding="utf-8")
     return path
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
 def test_a_spell_naming_an_unknown_source_is_refused_with_its_line(tmp_path):
@@ -81,7 +77,8 @@ def test_a_spell_naming_an_unknown_source_is_refused_with_its_line(tmp_path):
                    "{state: GRC, start: 1952-02-18, source: nato-61}")
     with pytest.raises(CorpusError) as exc:
         load_treaty_file(path)
-    line = _line_of(path, "nato-61")
+    line = 1 + path.read_text(encoding="utf-8").splitlines().index(
+        "  - {state: GRC, start: 1952-02-18, source: nato-61}")
     assert str(exc.value).startswith(f"{path}:{line}: parties.12.source: ")
     assert "source 'nato-61' is not the id of one of this file's sources" in str(exc.value)
 

@@ -343,7 +343,7 @@ def _line_of(path: Path, needle: str) -> int:
 
 @pytest.mark.parametrize(("old", "new", "needle", "field"), [
     ("in_force: 1961-09-10", "in_force: tenth of September", "in_force: tenth", "in_force"),
-    ("  - {state: CHN, start: 1961-09-10}", "  - {state: Narnia, start: 1961-09-10}", "Narnia", "parties.0.state"),
+    ("  - {state: CHN, start: 1961-09-10", "  - {state: Narnia, start: 1961-09-10", "Narnia", "parties.0.state"),
     ('    article: "II"', '    article: "IX"', 'article: "IX"', "obligations.0.article"),
     ("    means: all-means", "    means: everything", "means: everything", "obligations.0.means"),
 ])
@@ -355,7 +355,7 @@ def test_malformed_file_names_file_line_and_field(tmp_path, old, new, needle, fi
 
 
 def test_bad_yaml_names_file_and_line(tmp_path):
-    path = _broken(tmp_path, "  - {state: PRK, start: 1961-09-10}", "  - {state: PRK, start: 1961-09-10")
+    path = _broken(tmp_path, "  - {state: PRK, start: 1961-09-10", "  - {state: PRK, start: [1961-09-10")
     with pytest.raises(CorpusError, match=rf"^{path}:\d+: not valid YAML"):
         load_treaty_file(path)
 
