@@ -62,7 +62,7 @@ def test_fetch_import_assess_panel(server, tmp_path, atop, cow, last_year):
     assert row.loc[covered, "atop_alliance"] == 1
     if last_year > covered:
         assert pd.isna(row.loc[last_year, "atop_defense"])  # after ATOP's coverage: missing, not 0
-    meta = pq.read_schema(out).metadata
+    meta = pq.ParquetFile(out).metadata.metadata  # the file's key-value metadata
     assert meta[b"foedus:releases"] == f"cow-states={cow},atop={atop}".encode()
     cited = _ok("cite", "--panel", str(out))
     assert f"atop={atop}" in cited and f"leeds_atop_codebook_{atop.replace('.', '_')}" in cited
