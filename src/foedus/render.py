@@ -87,6 +87,10 @@ def treaties(items: list[Treaty], on: date | None = None) -> Table:
     table = Table(show_lines=False)
     for col in ("id", "name", "in force", "ended", f"parties on {on}" if on else "parties (ever)", "strongest"):
         table.add_column(col, overflow="fold")
+    horizons = sorted({t.horizon_note() for t in items if t.horizon is not None and (on is None or t.unconfirmed(on))})
+    if horizons:
+        table.caption = "; ".join(horizons).replace("this alliance", "these alliances") + \
+            ": their findings after that day are conditional at most"
     for t in items:
         top = max((strength(o) for o in t.obligations), default=None)
         table.add_row(
@@ -109,6 +113,10 @@ def treaty(t: Treaty) -> Group:
     head.add_row("in force", f"{t.in_force} – {t.ended or 'today'}" + (f" ({t.how_ended})" if t.how_ended else ""))
     if t.atop_id is not None:
         head.add_row("ATOP id", str(t.atop_id))
+    if t.horizon is not None:
+        head.add_row("coded through", f"{t.horizon.through}: {t.horizon_note()} (findings after it are conditional at most)")
+    if not t.text_public:
+        head.add_row("text", "not public: findings are conditional at most")
     members = Table(title="parties", show_edge=False)
     for col in ("state", "from", "to", "note"):
         members.add_column(col)
