@@ -229,3 +229,13 @@ def test_every_cow_state_resolves_to_one_identity_under_each_of_its_names(shared
         abbreviation = resolve(row["stateabb"])
         if abbreviation.id != by_number.id:
             assert abbreviation.id == row["stateabb"].upper() and abbreviation.cow != by_number.cow, row
+
+
+def test_a_state_is_named_as_it_was_called_on_the_date():
+    ussr = assess("Russia", ["China"], date(1960, 1, 1))
+    assert ussr.event.place.name == "Soviet Union (home territory)"
+    assert assess("RUS", ["CHN"], date(2020, 1, 1)).event.place.name == "Russia (home territory)"
+    assert assess(345, ["ALB"], date(2026, 1, 1)).event.place.name == "Serbia (home territory)"
+    assert assess("Serbia", ["ALB"], date(1990, 1, 1)).event.place.name == "Yugoslavia (home territory)"
+    out = run("assess", "--target", "SRB", "--attacker", "ALB", "--on", "2026-01-01")
+    assert "on Serbia by Albania" in " ".join(out.stdout.split()) and "YUG" not in out.stdout

@@ -212,7 +212,7 @@ class CascadeIndex:
         """Links owed to ``sid`` attacked in its forces in ``theatre`` under its cut treaties ``sub`` (cached)."""
         if (sid, theatre) not in self._forces:
             regions, partial, admin, high_seas = theatre
-            name = f"{states.name(sid)} forces in the theatre of war"
+            name = f"{states.name(sid, self.on)} forces in the theatre of war"
             forces = Place(name=name, state=sid, kind=PlaceKind.FORCES, regions=regions, partial_regions=partial,
                            administered_by=None if high_seas else admin, high_seas=high_seas)
             self._forces[sid, theatre] = _defence_links(sid, forces, sub, self.adversaries, self.on)

@@ -60,7 +60,7 @@ def alliance_graph(on: date, corpus: Corpus | None = None) -> nx.Graph:
                      "unconfirmed": treaty.horizon_note() if treaty.unconfirmed(on) else None}
                 )
     for sid in g.nodes:
-        g.nodes[sid]["name"] = states.name(sid)
+        g.nodes[sid]["name"] = states.name(sid, on)
     return g
 
 

@@ -40,14 +40,14 @@ def regions_of(sid: str) -> tuple[str, ...]:
     return tuple(t for t in dict.fromkeys(tags) if t not in partial)
 
 
-def home(sid: str) -> Place:
+def home(sid: str, on: date | None = None) -> Place:
     """The metropolitan territory of a state: where an attack with no place given lands.
 
     Where that territory spans regions a scope clause tells apart, those regions are partial:
     a clause limited to one of them neither binds nor lapses until a place is given.
     """
     return Place(
-        name=f"{states.name(sid)} (home territory)",
+        name=f"{states.name(sid, on)} (home territory)",
         state=sid,
         kind=PlaceKind.TERRITORY,
         regions=regions_of(sid),
@@ -81,7 +81,7 @@ def _place_for(entry: dict, target: str, day: date) -> Place:
         return Place(name=entry["name"], state=target, kind=PlaceKind(entry["kind"]), disputed=True, **common)
     # the target's forces stationed in another state's territory
     return Place(
-        name=f"{states.name(target)} forces at {entry['name']}",
+        name=f"{states.name(target, day)} forces at {entry['name']}",
         state=target,
         kind=PlaceKind.FORCES,
         administered_by=admin,

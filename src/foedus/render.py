@@ -59,10 +59,10 @@ class _Findings:
 def assessment(a: Assessment) -> Group:
     """The findings as a table, then each obligated or conditional article quoted."""
     e = a.event
-    attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
-    title = f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}"
+    attackers = ", ".join(states.name(s, e.on) for s in e.attackers) or "an unnamed attacker"
+    title = f"{e.act.value} on {states.name(e.target, e.on)} by {attackers} — {e.place.name}, {e.on}"
     rows = [
-        (str(i), f"{states.name(f.obligor)} → {states.name(f.beneficiary)}", f"{f.treaty} {f.article or '—'}",
+        (str(i), f"{states.name(f.obligor, e.on)} → {states.name(f.beneficiary, e.on)}", f"{f.treaty} {f.article or '—'}",
          f.kind.value, Text(f.status.value, style=_STYLE[f.status]), f.strength.label)
         for i, f in enumerate(a.findings, start=1)
     ]
