@@ -185,3 +185,16 @@ def rubric() -> Table:
     for s, meaning, rule in RUBRIC:
         table.add_row(s.label, meaning, rule)
     return table
+
+
+def places(rows: list[dict], on: date) -> Table:
+    """The gazetteer: each place with its aliases, whose it is and who administers it on ``on``."""
+    table = Table(title=f"places (administration on {on})", show_lines=False)
+    for col in ("place", "also", "state", "administered by", "kind", "regions"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        whose = states.name(r["state"], on) if r["state"] else "(a sea: the target's forces)"
+        admin = states.name(r["administered_by"], on) if r["administered_by"] else ""
+        table.add_row(r["name"], ", ".join(r["aliases"]), whose, admin if admin != whose else "", r["kind"],
+                      ", ".join(r["regions"]))
+    return table
