@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_cli import run
 
 from foedus import store
@@ -23,6 +26,8 @@ from foedus.engine import assess
 from foedus.errors import AmbiguousStateError
 from foedus.model import Status
 from foedus.states import resolve
+
+STATES2016 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "states2016.csv"
 
 SPRING_2025 = date(2025, 3, 1)
 ATOP_401_HORIZON = "ATOP 4.01 codes this alliance through 2016-12-31; not confirmed since"
@@ -239,3 +244,32 @@ def test_a_state_is_named_as_it_was_called_on_the_date():
     assert assess("Serbia", ["ALB"], date(1990, 1, 1)).event.place.name == "Yugoslavia (home territory)"
     out = run("assess", "--target", "SRB", "--attacker", "ALB", "--on", "2026-01-01")
     assert "on Serbia by Albania" in " ".join(out.stdout.split()) and "YUG" not in out.stdout
+
+
+def test_an_atop_coding_of_a_joiner_attacked_at_sea_is_conditional_as_atop_records_no_scope(imported):
+    a = assess("TUR", ["RUS"], date(2016, 3, 1), "Black Sea")
+    atop_3360 = [f for f in findings(a, "atop-3360", "USA", "TUR") if f.kind.value == "defense"]
+    assert atop_3360 and {f.status for f in atop_3360} == {Status.CONDITIONAL}
+    assert any("the dataset records no scope" in r for r in atop_3360[0].reasons)
+
+
+def _names(row: dict) -> list[str | int]:
+    return [int(row["ccode"]), row["ccode"], row["statenme"], row["stateabb"]]
+
+
+@pytest.mark.skipif(not STATES2016.is_file(), reason="the COW state list is not beside the repository")
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=st.sampled_from(_cow_rows(STATES2016.parent) if STATES2016.is_file() else [{}]),
+       day=st.dates(min_value=date(1946, 1, 1), max_value=date(2026, 1, 1)))
+def test_every_name_of_a_state_gives_identical_findings_on_any_date(row, day):
+    """Under each name that resolves to the state's own identity, the same findings, word for word."""
+    own = resolve(int(row["ccode"])).id
+    docs = set()
+    for name in _names(row):
+        try:
+            if resolve(name).id != own:
+                continue  # an abbreviation that is another state's ISO3 code (documented)
+        except AmbiguousStateError:
+            continue
+        docs.add(json.dumps(assess(name, [], day).as_json(), sort_keys=True))
+    assert len(docs) == 1
