@@ -190,6 +190,7 @@ class Problem:
     commitment: np.ndarray  # which commitment (obligor, treaty, obligation) each link belongs to
     p: np.ndarray  # float32 honouring probability of each commitment
     foes: tuple[np.ndarray | None, ...]  # columns of named adversaries, or None
+    fellows: tuple[np.ndarray, ...] = ()  # per link, the columns of its treaty's parties (a war among allies)
 
 
 def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Overrides | None = None) -> Problem:
@@ -234,6 +235,8 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
         commitment=np.array([commitments[key] for key in keys], dtype=np.int32),
         p=np.array([p_of(first[key]) for key in commitments], dtype=np.float32),
         foes=foes,
+        fellows=tuple(np.array(sorted(col[s] for s in ix.members.get(k.finding.treaty, ()) if s in col), dtype=np.int64)
+                      for k in links),
     )
 
 
@@ -248,6 +251,11 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
     first = np.unique(pr.commitment, return_index=True)[1]  # one link per commitment, for its fields
     defender, obligor = pr.defender[first], pr.obl[first]
     foes = [pr.foes[k] for k in first]
+    # defender-side commitments grouped by their treaty's parties: blocked in a draw where an aggressor is one
+    parties: dict[tuple[int, ...], list[int]] = {}
+    for j, k in enumerate(first.tolist()):
+        if defender[j] and pr.fellows:
+            parties.setdefault(tuple(pr.fellows[k].tolist()), []).append(j)
     groups = {}
     for side in (True, False):
         cs = np.flatnonzero(defender == side)
@@ -287,7 +295,14 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
                     hit[:, bound] = (belligerents.astype(np.float32) @ to[False] > 0) & np.pad(a, ((0, 0), (0, 1)))[
                         :, foe_cols[bound]
                     ].any(axis=2)
-                cand[:, cols] = np.logical_or.reduceat(hit & h[rows], starts, axis=1)
+                keep = h[rows]  # a copy: fancy indexing
+                if side:
+                    where = {j: i for i, j in enumerate(cs.tolist())}
+                    for members, js in parties.items():
+                        blocked = a[:, list(members)].any(axis=1)
+                        if blocked.any():
+                            keep[np.ix_(blocked, [where[j] for j in js])] = False
+                cand[:, cols] = np.logical_or.reduceat(hit & keep, starts, axis=1)
             out.append(cand)
         return out[0], out[1]
 
