@@ -273,3 +273,15 @@ def test_every_name_of_a_state_gives_identical_findings_on_any_date(row, day):
             continue
         docs.add(json.dumps(assess(name, [], day).as_json(), sort_keys=True))
     assert len(docs) == 1
+
+
+def test_a_war_among_allies_brings_no_one_in_in_any_monte_carlo_draw():
+    from foedus.cascade import prepare
+    from foedus.engine import make_event
+    from foedus.reliability import Overrides, simulate
+
+    event = make_event("KWT", ["IRQ"], date(1990, 8, 2), act="invasion")
+    corpus = bundled()
+    always = Overrides({t.id: 1.0 for t in corpus}, {})
+    sim = simulate(prepare(event, corpus, conditional=True), draws=200, seed=1, overrides=always)
+    assert sim.size_distribution() == {2: 1.0}

@@ -257,6 +257,7 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
         if defender[j] and pr.fellows:
             parties.setdefault(tuple(pr.fellows[k].tolist()), []).append(j)
     groups = {}
+    blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (treaty parties' columns, their commitments' positions)
     for side in (True, False):
         cs = np.flatnonzero(defender == side)
         cs = cs[np.argsort(obligor[cs], kind="stable")]
@@ -279,6 +280,10 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
                 {True: to[:, plain], False: to[:, ~plain]},
                 honoured[:, cs],
             )
+            if side:
+                where = {j: i for i, j in enumerate(cs.tolist())}
+                blocks = [(np.array(m, dtype=np.int64), np.array([where[j] for j in js]))
+                          for m, js in parties.items() if m]
 
     def propagate(
         rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
@@ -296,12 +301,10 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
                         :, foe_cols[bound]
                     ].any(axis=2)
                 keep = h[rows]  # a copy: fancy indexing
-                if side:
-                    where = {j: i for i, j in enumerate(cs.tolist())}
-                    for members, js in parties.items():
-                        blocked = a[:, list(members)].any(axis=1)
-                        if blocked.any():
-                            keep[np.ix_(blocked, [where[j] for j in js])] = False
+                for members, at in blocks if side else ():
+                    blocked = a[:, members].any(axis=1)
+                    if blocked.any():
+                        keep[np.ix_(blocked, at)] = False
                 cand[:, cols] = np.logical_or.reduceat(hit & keep, starts, axis=1)
             out.append(cand)
         return out[0], out[1]
