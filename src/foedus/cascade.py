@@ -88,10 +88,14 @@ class Reach:
     @classmethod
     def of(cls, treaties: Iterable[Treaty]) -> Reach:
         """The reach of these treaties' obligations."""
-        clauses = [c for t in treaties for ob in t.obligations for c in ob.scope.clauses if _may_cover_forces(c)]
-        admins = {a for c in clauses for a in c.administered_by or ()}
-        regions = frozenset(r for c in clauses for r in c.regions or ())
-        return cls(regions, None if admins & {"target", "party"} else frozenset(admins))
+        admins: set[str] = set()
+        regions: set[str] = set()
+        for t in treaties:
+            for c in (c for ob in t.obligations for c in ob.scope.clauses if _may_cover_forces(c)):
+                regions |= set(c.regions or ())
+                for a in c.administered_by or ():  # "party": any of this treaty's parties
+                    admins |= {m.state for m in t.parties} if a == "party" else {a}
+        return cls(frozenset(regions), None if "target" in admins else frozenset(admins))
 
     def key(self, place: Place) -> Theatre:
         """The theatre of a war fought at ``place``, reduced to what these clauses can tell apart."""
@@ -208,7 +212,7 @@ class CascadeIndex:
         """Links owed to ``sid`` attacked in its forces in ``theatre`` under its cut treaties ``sub`` (cached)."""
         if (sid, theatre) not in self._forces:
             regions, partial, admin, high_seas = theatre
-            name = f"{states.name(sid)} forces in the theatre of war"
+            name = f"{states.name(sid, self.on)} forces in the theatre of war"
             forces = Place(name=name, state=sid, kind=PlaceKind.FORCES, regions=regions, partial_regions=partial,
                            administered_by=None if high_seas else admin, high_seas=high_seas)
             self._forces[sid, theatre] = _defence_links(sid, forces, sub, self.adversaries, self.on)

@@ -188,6 +188,26 @@ def strength() -> None:
 
 
 @app.command()
+def places(
+    query: Annotated[str | None, typer.Argument(help="One place, by name or alias.")] = None,
+    on: Annotated[str | None, typer.Option(help="Administration on this date (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the named places an attack can land on, with aliases, state, administrator and region tags.
+
+    Example: foedus places Senkaku
+    """
+    from . import places as gazetteer
+
+    day = _day(on) or date.today()
+    rows = gazetteer.listing(query, day)
+    if as_json:
+        _emit({"on": day.isoformat(), "places": rows})
+    else:
+        console.print(render.places(rows, day))
+
+
+@app.command()
 def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None:
     """Resolve a state name or code.
 

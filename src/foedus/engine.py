@@ -107,7 +107,7 @@ def make_event(
         if s.id == tgt.id:
             raise FoedusError(f"{s.name} cannot be both attacker and target")
         atk.append(s.id)
-    where = places.lookup(place, tgt.id, day) if place else places.home(tgt.id)
+    where = places.lookup(place, tgt.id, day) if place else places.home(tgt.id, day)
     return Event(attackers=tuple(dict.fromkeys(atk)), target=tgt.id, place=where, on=day, act=choice(Act, act, "--act"))
 
 
@@ -151,7 +151,7 @@ def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
 def _not_member_note(treaty: Treaty, sid: str, day: date) -> str:
     spells = [m for m in treaty.parties if m.state == sid]
     span = "; ".join(f"{m.start}–{m.end or ''}" + (f" ({m.how_ended})" if m.how_ended else "") for m in spells)
-    return f"{states.name(sid)} was not a party to {treaty.name} on {day} (member {span})"
+    return f"{states.name(sid, day)} was not a party to {treaty.name} on {day} (member {span})"
 
 
 def _signed_by(treaty: Treaty, day: date) -> bool:
@@ -212,8 +212,8 @@ def _capped(treaty: Treaty, ob: Obligation, members: set[str], event: Event,
         caps.append(f"the text of {treaty.short_name or treaty.name} is not public: its terms are known only "
                     "from official statements and reports, so no finding can rest on its wording")
     if ob.kind is Kind.DEFENSE and event.target in members and set(event.attackers) & members:
-        both = ", ".join(states.name(s) for s in sorted(set(event.attackers) & members))
-        caps.append(f"both sides are parties ({states.name(event.target)} and {both}); "
+        both = ", ".join(states.name(s, event.on) for s in sorted(set(event.attackers) & members))
+        caps.append(f"both sides are parties ({states.name(event.target, event.on)} and {both}); "
                     "the text does not say whom to help")
     if not caps or status in (Status.NOT_TRIGGERED, Status.NOT_IN_FORCE):
         return status, reasons
@@ -244,21 +244,21 @@ def _finding(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, sta
 def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event: Event,
            members: set[str]) -> tuple[Status, list[str]] | None:
     """The status and reasons for one obligor–beneficiary pair, or None when nothing is owed."""
-    ben = states.name(beneficiary)
+    ben = states.name(beneficiary, event.on)
     if beneficiary in event.attackers:
         return _toward_attacker(ob, obligor, ben, event)
     # The beneficiary is the target.
     if ob.kind is Kind.NONAGGRESSION:
         if obligor in event.attackers:
-            return Status.OBLIGATED, [f"{states.name(obligor)} promised not to attack {ben}; this attack breaches it"]
+            return Status.OBLIGATED, [f"{states.name(obligor, event.on)} promised not to attack {ben}; this attack breaches it"]
         return None
     if ob.kind is Kind.OFFENSE or obligor in event.attackers:
         return None
     checks: list[Check] = []
     sus = treaty.suspended(obligor, beneficiary, event.on)
     if sus is not None:
-        checks.append((Answer.NO, f"obligations between {states.name(sus.between[0])} and "
-                                  f"{states.name(sus.between[1])} suspended since {sus.start}: {sus.note}".rstrip(": ")))
+        checks.append((Answer.NO, f"obligations between {states.name(sus.between[0], event.on)} and "
+                                  f"{states.name(sus.between[1], event.on)} suspended since {sus.start}: {sus.note}".rstrip(": ")))
     checks.append(_trigger(ob, ben, event))
     if ob.kind is not Kind.CONSULTATION or not ob.scope.anywhere:
         checks.append(_scope(treaty, ob, beneficiary, event, members))
@@ -343,7 +343,7 @@ def _scope(treaty: Treaty, ob: Obligation, beneficiary: str, event: Event, membe
     place = event.place
     where = f"{place.name} ({place.kind.value}; {', '.join(place.regions + place.partial_regions) or 'no region'})"
     if place.disputed:
-        return Answer.UNCLEAR, f"{where} is held by {states.name(place.state)}, but its status in law is disputed. {place.note}".strip()
+        return Answer.UNCLEAR, f"{where} is held by {states.name(place.state, event.on)}, but its status in law is disputed. {place.note}".strip()
     forces = place.kind is PlaceKind.FORCES
     if ob.scope.anywhere:
         if not forces:
@@ -351,9 +351,9 @@ def _scope(treaty: Treaty, ob: Obligation, beneficiary: str, event: Event, membe
         if ob.scope.covers_forces:
             return Answer.YES, "no geographic limit, and the text covers the parties' armed forces"
         if treaty.origin != "curated":
-            return Answer.UNCLEAR, (f"{where}: an attack on {states.name(beneficiary)}'s forces outside its territory; "
+            return Answer.UNCLEAR, (f"{where}: an attack on {states.name(beneficiary, event.on)}'s forces outside its territory; "
                                     "the dataset records no scope, so whether the treaty covers forces abroad is unknown")
-        return Answer.UNCLEAR, (f"{where}: an attack on {states.name(beneficiary)}'s forces outside its territory; "
+        return Answer.UNCLEAR, (f"{where}: an attack on {states.name(beneficiary, event.on)}'s forces outside its territory; "
                                 "the text does not say whether it covers forces abroad")
     unclear: list[str] = []
     for clause in ob.scope.clauses:
@@ -379,7 +379,7 @@ def _conditions(ob: Obligation, ben: str, event: Event) -> list[Check]:
     out: list[Check] = []
     for c in ob.conditions:
         if c.kind is ConditionKind.SPECIFIC_ADVERSARY:
-            names = ", ".join(states.name(s) for s in c.states) or "a named adversary"
+            names = ", ".join(states.name(s, event.on) for s in c.states) or "a named adversary"
             if not event.attackers:
                 out.append((Answer.UNCLEAR, f"owed only against {names}; the attacker is not named"))
             elif set(event.attackers) & set(c.states):

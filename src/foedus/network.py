@@ -56,10 +56,11 @@ def alliance_graph(on: date, corpus: Corpus | None = None) -> nx.Graph:
                 edge["strength"] = max(edge["strength"], strength(ob))
                 edge["obligations"].append(
                     {"treaty": treaty.id, "obligation": ob.id, "article": ob.article, "kind": ob.kind.value,
-                     "obligor": obligor, "beneficiary": beneficiary, "strength": strength(ob).label}
+                     "obligor": obligor, "beneficiary": beneficiary, "strength": strength(ob).label,
+                     "unconfirmed": treaty.horizon_note() if treaty.unconfirmed(on) else None}
                 )
     for sid in g.nodes:
-        g.nodes[sid]["name"] = states.name(sid)
+        g.nodes[sid]["name"] = states.name(sid, on)
     return g
 
 

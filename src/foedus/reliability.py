@@ -187,6 +187,7 @@ class Problem:
     commitment: np.ndarray  # which commitment (obligor, treaty, obligation) each link belongs to
     p: np.ndarray  # float32 honouring probability of each commitment
     foes: tuple[np.ndarray | None, ...]  # columns of named adversaries, or None
+    fellows: tuple[np.ndarray, ...] = ()  # per link, the columns of its treaty's parties (a war among allies)
 
 
 def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Overrides | None = None) -> Problem:
@@ -231,6 +232,8 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
         commitment=np.array([commitments[key] for key in keys], dtype=np.int32),
         p=np.array([p_of(first[key]) for key in commitments], dtype=np.float32),
         foes=foes,
+        fellows=tuple(np.array(sorted(col[s] for s in ix.members.get(k.finding.treaty, ()) if s in col), dtype=np.int64)
+                      for k in links),
     )
 
 
@@ -245,7 +248,13 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
     first = np.unique(pr.commitment, return_index=True)[1]  # one link per commitment, for its fields
     defender, obligor = pr.defender[first], pr.obl[first]
     foes = [pr.foes[k] for k in first]
+    # defender-side commitments grouped by their treaty's parties: blocked in a draw where an aggressor is one
+    parties: dict[tuple[int, ...], list[int]] = {}
+    for j, k in enumerate(first.tolist()):
+        if defender[j] and pr.fellows:
+            parties.setdefault(tuple(pr.fellows[k].tolist()), []).append(j)
     groups = {}
+    blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (treaty parties' columns, their commitments' positions)
     for side in (True, False):
         cs = np.flatnonzero(defender == side)
         cs = cs[np.argsort(obligor[cs], kind="stable")]
@@ -268,6 +277,10 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
                 {True: to[:, plain], False: to[:, ~plain]},
                 honoured[:, cs],
             )
+            if side:
+                where = {j: i for i, j in enumerate(cs.tolist())}
+                blocks = [(np.array(m, dtype=np.int64), np.array([where[j] for j in js]))
+                          for m, js in parties.items() if m]
 
     def propagate(
         rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
@@ -284,7 +297,12 @@ def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
                     hit[:, bound] = (belligerents.astype(np.float32) @ to[False] > 0) & np.pad(a, ((0, 0), (0, 1)))[
                         :, foe_cols[bound]
                     ].any(axis=2)
-                cand[:, cols] = np.logical_or.reduceat(hit & h[rows], starts, axis=1)
+                keep = h[rows]  # a copy: fancy indexing
+                for members, at in blocks if side else ():
+                    blocked = a[:, members].any(axis=1)
+                    if blocked.any():
+                        keep[np.ix_(blocked, at)] = False
+                cand[:, cols] = np.logical_or.reduceat(hit & keep, starts, axis=1)
             out.append(cand)
         return out[0], out[1]
 

@@ -59,10 +59,10 @@ class _Findings:
 def assessment(a: Assessment) -> Group:
     """The findings as a table, then each obligated or conditional article quoted."""
     e = a.event
-    attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
-    title = f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}"
+    attackers = ", ".join(states.name(s, e.on) for s in e.attackers) or "an unnamed attacker"
+    title = f"{e.act.value} on {states.name(e.target, e.on)} by {attackers} — {e.place.name}, {e.on}"
     rows = [
-        (str(i), f"{states.name(f.obligor)} → {states.name(f.beneficiary)}", f"{f.treaty} {f.article or '—'}",
+        (str(i), f"{states.name(f.obligor, e.on)} → {states.name(f.beneficiary, e.on)}", f"{f.treaty} {f.article or '—'}",
          f.kind.value, Text(f.status.value, style=_STYLE[f.status]), f.strength.label)
         for i, f in enumerate(a.findings, start=1)
     ]
@@ -87,6 +87,10 @@ def treaties(items: list[Treaty], on: date | None = None) -> Table:
     table = Table(show_lines=False)
     for col in ("id", "name", "in force", "ended", f"parties on {on}" if on else "parties (ever)", "strongest"):
         table.add_column(col, overflow="fold")
+    horizons = sorted({t.horizon_note() for t in items if t.horizon is not None and (on is None or t.unconfirmed(on))})
+    if horizons:
+        table.caption = "; ".join(horizons).replace("this alliance", "these alliances") + \
+            ": their findings after that day are conditional at most"
     for t in items:
         top = max((strength(o) for o in t.obligations), default=None)
         table.add_row(
@@ -110,6 +114,10 @@ def treaty(t: Treaty) -> Group:
                  f"{t.in_force} – {t.ended or 'today'}" + (f" ({t.how_ended})" if t.how_ended else ""))
     if t.atop_id is not None:
         head.add_row("ATOP id", ", ".join(str(i) for i in t.atop_ids))
+    if t.horizon is not None:
+        head.add_row("coded through", f"{t.horizon.through}: {t.horizon_note()} (findings after it are conditional at most)")
+    if not t.text_public:
+        head.add_row("text", "not public: findings are conditional at most")
     members = Table(title="parties", show_edge=False)
     for col in ("state", "from", "to", "note"):
         members.add_column(col)
@@ -177,4 +185,17 @@ def rubric() -> Table:
         table.add_column(col, overflow="fold")
     for s, meaning, rule in RUBRIC:
         table.add_row(s.label, meaning, rule)
+    return table
+
+
+def places(rows: list[dict], on: date) -> Table:
+    """The gazetteer: each place with its aliases, whose it is and who administers it on ``on``."""
+    table = Table(title=f"places (administration on {on})", show_lines=False)
+    for col in ("place", "also", "state", "administered by", "kind", "regions"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        whose = states.name(r["state"], on) if r["state"] else "(a sea: the target's forces)"
+        admin = states.name(r["administered_by"], on) if r["administered_by"] else ""
+        table.add_row(r["name"], ", ".join(r["aliases"]), whose, admin if admin != whose else "", r["kind"],
+                      ", ".join(r["regions"]))
     return table

@@ -14,19 +14,19 @@ from .reliability import Prior, Simulation
 def cascade(c: Cascade) -> Group:
     """The war round by round: who entered, on which side, and the finding that brought each in."""
     e = c.event
-    attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
+    attackers = ", ".join(states.name(s, e.on) for s in e.attackers) or "an unnamed attacker"
     table = Table(
-        title=f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}", expand=True
+        title=f"{e.act.value} on {states.name(e.target, e.on)} by {attackers} — {e.place.name}, {e.on}", expand=True
     )
     for col in ("round", "state", "side", "brought in by"):
         table.add_column(col, overflow="fold")
     for en in c.entries:
         why = "; ".join(
-            f"{f.treaty} art. {f.article or '—'} ({f.kind.value} owed to {states.name(f.beneficiary)}, "
+            f"{f.treaty} art. {f.article or '—'} ({f.kind.value} owed to {states.name(f.beneficiary, e.on)}, "
             f"{f.status.value}, {f.strength.label})"
             for f in en.findings
         )
-        table.add_row(str(en.round), states.name(en.state), en.side.value, why or "round 0")
+        table.add_row(str(en.round), states.name(en.state, e.on), en.side.value, why or "round 0")
     parts: list = [table]
     for x in c.conflicts:
         where = "stays out" if x.fighting is None else f"already fighting on the {x.fighting.value} side"

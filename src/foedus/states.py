@@ -222,12 +222,35 @@ def state_id(query: str | int) -> str:
     return resolve(query).id
 
 
-def name(sid: str) -> str:
-    """A display name for a state id; the id itself when it is not a known code."""
+# Names a state bore before the one it has today, by COW number: (first day of the next name, name).
+# One COW number, one state: the name changes, the identity does not.
+HISTORICAL_NAMES: dict[int, tuple[tuple[date, str], ...]] = {
+    365: ((date(1922, 12, 30), "Russia"), (date(1991, 12, 26), "Soviet Union")),
+    345: ((date(1918, 12, 1), "Serbia"), (date(2003, 2, 4), "Yugoslavia"),
+          (date(2006, 6, 5), "Serbia and Montenegro")),
+    255: ((date(1871, 1, 18), "Prussia"),),
+    490: ((date(1971, 10, 27), "Congo (Kinshasa)"), (date(1997, 5, 17), "Zaire")),
+    775: ((date(1989, 6, 18), "Burma"),),
+    780: ((date(1972, 5, 22), "Ceylon"),),
+    816: ((date(1976, 7, 2), "North Vietnam"),),
+}
+CURRENT_NAMES: dict[int, str] = {345: "Serbia"}
+
+
+def name(sid: str, on: date | None = None) -> str:
+    """A display name for a state id, as the state was called on ``on`` (today's name without it);
+    the id itself when it is not a known code."""
     try:
-        return resolve(sid).name
+        st = resolve(sid)
     except UnknownStateError:
         return sid
+    if st.cow is None:
+        return st.name
+    if on is not None:
+        for until, old in HISTORICAL_NAMES.get(st.cow, ()):
+            if on < until:
+                return old
+    return CURRENT_NAMES.get(st.cow, st.name)
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,8 @@ function selectNode(node, net) {
   for (const e of net.edges.filter((x) => x.source === node.id || x.target === node.id)) {
     for (const o of e.obligations.filter((x) => x.obligor === node.id)) {
       const art = o.article ? `Art. ${o.article}` : "no article";
-      list.appendChild(el("li", {}, `owes ${nameOf(o.beneficiary)}: ${o.kind}, ${o.strength} (${o.treaty}, ${art})`));
+      const unconfirmed = o.unconfirmed ? `: ${o.unconfirmed}` : "";
+      list.appendChild(el("li", {}, `owes ${nameOf(o.beneficiary)}: ${o.kind}, ${o.strength} (${o.treaty}, ${art})${unconfirmed}`));
     }
   }
   if (!list.children.length) list.appendChild(el("li", {}, "owes nothing to anyone on this date"));
