@@ -206,7 +206,8 @@ class Draft:
             "compared_with": [{"treaty": r.treaty, "span": r.span, "confidence": r.confidence, "rule": r.rule}
                               for r in self.references],
             "same_as": self.same_as,
-            "passages": [{"article": r.passage.number, "quoted": r.passage.quoted, "text": r.passage.text,
+            "passages": [{"article": r.passage.number, "quoted": r.passage.quoted, "offset": r.passage.start,
+                          "text": r.passage.text,
                           "kinds": {k: round(p, 3) for k, p in r.kinds.items()},
                           "none": round(r.none_confidence, 3)} for r in self.readings],
             "obligations": [o.as_json() for o in self.obligations],
