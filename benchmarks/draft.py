@@ -12,6 +12,8 @@ Run: python -m benchmarks.draft
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,6 +22,7 @@ import yaml
 from rich.console import Console
 
 from foedus.corpus.loader import bundled
+from foedus.draft import facts
 from foedus.draft.evaluate import evaluate, expected_misses, table
 from foedus.draft.learn import Model
 from foedus.draft.propose import draft
@@ -27,6 +30,12 @@ from foedus.draft.reading import read
 from foedus.strength import strength
 
 REPORTS = Path(__file__).resolve().parents[1] / "tests" / "data" / "draft"
+# research notes on the treaties, written by others (not for this measurement): section -> corpus id
+NOTES = Path(os.environ.get("FOEDUS_TREATY_NOTES", Path(__file__).resolve().parents[2] / "shared" / "treaties.md"))
+NOTE_SECTIONS = {"1.": "rus-prk-2024", "2.": "sun-prk-1961", "3.": "rus-prk-2000", "4.": "prc-prk-1961",
+                 "5.": "usa-kor-1953", "6.": "usa-jpn-1960", "7.": "nato-1949", "8a.": "anzus-1951",
+                 "8b.": "usa-phl-1951", "8c.": "rio-1947", "8d.": "csto-1992", "8e.": "weu-1954",
+                 "9b.": "prc-rus-2001"}
 TARGETS = {"kind": 0.95, "strength": 0.85}
 
 
@@ -40,6 +49,35 @@ def baseline() -> dict[str, float]:
                       ("strength", strength)):
         out[name] = Counter(get(o) for o in obs).most_common(1)[0][1] / len(obs)
     return out
+
+
+def notes_facts(console: Console) -> None:
+    """Parties and signing dates read from each treaty's section of the research notes, against the corpus."""
+    if not NOTES.is_file():
+        console.print(f"research notes not found at {NOTES} (set FOEDUS_TREATY_NOTES): facts on them skipped")
+        return
+    counts = Counter()
+    for section in re.split(r"^## ", NOTES.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]:
+        head, _, body = section.partition("\n")
+        tid = NOTE_SECTIONS.get(head.split()[0]) if head.split() else None
+        if tid is None:
+            continue
+        t = bundled().get(tid)
+        first = min(m.start for m in t.parties)
+        found = facts.parties(body, head)
+        signed = facts.signed(facts.dates(body))
+        p = "unknown" if found is None else ("exact" if set(found.value) == {m.state for m in t.parties
+                                                                             if m.start == first} else "wrong")
+        s = "unknown" if signed is None else ("exact" if signed.value == t.signed else "wrong")
+        counts["p-" + p] += 1
+        counts["s-" + s] += 1
+        counts["n"] += 1
+        console.print(f"  {tid:<14} parties {p:<8} ({', '.join(found.value) if found else '—'}); "
+                      f"signed {s:<8} ({signed.value if signed else '—'}; corpus {t.signed})")
+    n = counts["n"]
+    console.print(f"research notes ({NOTES.name}), {n} treaties: parties exact {counts['p-exact']}, unknown "
+                  f"{counts['p-unknown']}, wrong {counts['p-wrong']}; signing date exact {counts['s-exact']}, "
+                  f"unknown {counts['s-unknown']}, wrong {counts['s-wrong']}")
 
 
 def main() -> None:
@@ -73,6 +111,7 @@ def main() -> None:
     console.print(f"news-style reports: parties exact {facts_ok['parties']}/{n}, signing date exact {facts_ok['signed']}/{n} "
                   "(the texts were written for the tests; the model is fitted on the whole corpus, which holds "
                   "the treaties they report)")
+    notes_facts(console)
 
 
 if __name__ == "__main__":

@@ -108,3 +108,5 @@ def test_cli_draft_bad_input_is_one_line_and_writes_nothing(tmp_path):
     assert not out.exists()
     r = _foedus("draft", "-", stdin="   \n")
     assert r.returncode == 1 and r.stderr.startswith("foedus: error: <stdin>: the input is empty")
+    r = _foedus("draft")
+    assert r.returncode == 1 and "give a treaty text" in r.stderr and "Traceback" not in r.stderr

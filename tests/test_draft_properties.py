@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -69,3 +71,6 @@ def test_leave_one_treaty_out_never_trains_on_the_treaty_it_codes(monkeypatch):
     assert report.scores["kind"].n == sum(len(t.articles) for t in corpus)
     for s in report.scores.values():
         assert 0 <= s.accuracy <= 1 and 0 <= s.ece <= 1
+    doc = json.loads(json.dumps(report.as_json()))
+    assert doc["fields"]["kind"]["n"] == report.scores["kind"].n
+    assert sum(b["n"] for b in doc["fields"]["kind"]["bins"]) == report.scores["kind"].n

@@ -168,11 +168,6 @@ def first_hit(rules: tuple[Rule, ...], text: str) -> Hit | None:
     return None
 
 
-def all_hits(rules: tuple[Rule, ...], text: str) -> list[Hit]:
-    """Every rule that matches a kept sentence of ``text`` (its first match each)."""
-    return [h for r in rules if (h := first_hit((r,), text)) is not None]
-
-
 def regions(phrase: str) -> tuple[str, ...]:
     """The region tags a scope phrase names, in the order of :data:`REGION_WORDS`."""
     low = phrase.lower()

@@ -35,6 +35,7 @@ _YEAR_TREATY = re.compile(
     r"\b(1[3-9]\d\d|20\d\d)\s+(?:\w+[\s–-]+){0,3}?(?:treaty|pact|agreement|alliance|accord)\b|"
     r"\b(?:treaty|pact|agreement|alliance|accord)\s+(?:of|from|signed in)\s+(?:\d{1,2}\s+\w+\s+)?(1[3-9]\d\d|20\d\d)\b",
     re.IGNORECASE)
+_PARTIES_LABEL = re.compile(r"^\W*(?:the\s+)?(?:parties|contracting parties|signatories)\W*:\W*", re.IGNORECASE)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]+,\s*$")  # "SEOUL, June 20 -": the report's date, not the pact's
 _STOP = {"The", "In", "It", "He", "She", "They", "We", "On", "At", "A", "An", "If", "But", "And", "This", "That",
          "Article", "Art", "Parties", "Party", "State", "States", "Treaty", "President", "Minister", "Charter"}
@@ -88,7 +89,7 @@ def _groups(text: str, found: list[Mention]) -> list[list[Mention]]:
     for m in found:
         if groups:
             gap = text[groups[-1][-1].end:m.start]
-            if re.fullmatch(r"(?:’s|'s)?\s*(?:,|,?\s+and)\s+(?:the\s+)?", gap):
+            if re.fullmatch(r"(?:’s|'s)?\s*(?:,|;|,?\s+and)\s+(?:the\s+)?|\s*[–—/-]\s*", gap):
                 groups[-1].append(m)
                 continue
         groups.append([m])
@@ -101,9 +102,16 @@ def sentences(text: str) -> list[tuple[int, str]]:
 
 
 def parties(text: str, title: str = "") -> Found | None:
-    """The parties: the states a "between A and B" phrase or a joined group names beside the word
-    treaty or signed, first in the title; ``None`` when the text names none (as in a multilateral
-    treaty's articles)."""
+    """The parties: the states a "Parties:" line lists, or a "between A and B" phrase names beside
+    the word treaty (in the title first), or a group joined by "and" names beside "signed";
+    ``None`` when the text names none (as in a multilateral treaty's articles)."""
+    for line in text.splitlines():
+        label = _PARTIES_LABEL.match(line)
+        if label:
+            grp = _groups(line, [m for m in mentions(line) if m.start >= label.end()])
+            # the list starts right after the label ("Parties: A; B"), not later in a remark
+            if grp and grp[0][0].start - label.end() <= 4 and len({m.state for m in grp[0]}) >= 2:
+                return _found(grp[0], 0.9, "parties-line")
     for source, base_conf in ((title, 0.95), (text, 0.9)):
         for _, sent in sentences(source):
             found = mentions(sent)

@@ -180,9 +180,11 @@ class Draft:
             notes.append("compared in the text with: " + ", ".join(r.treaty for r in self.references))
         if self.same_as:
             notes.append(f"the corpus already holds this pact as {self.same_as}")
+        tid = treaty_id or self.treaty_id()
         return Treaty(
-            id=treaty_id or self.treaty_id(),
+            id=tid,
             name=self.name or self.title or f"Draft coding of {self.source}",
+            short_name=f"draft {tid}",
             signed=self.signed.value if isinstance(self.signed.value, date) else None,
             in_force=start,
             parties=tuple(Membership(state=s, start=start) for s in (self.parties.value or [])),
@@ -204,7 +206,8 @@ class Draft:
             "compared_with": [{"treaty": r.treaty, "span": r.span, "confidence": r.confidence, "rule": r.rule}
                               for r in self.references],
             "same_as": self.same_as,
-            "passages": [{"article": r.passage.number, "quoted": r.passage.quoted, "text": r.passage.text,
+            "passages": [{"article": r.passage.number, "quoted": r.passage.quoted, "offset": r.passage.start,
+                          "text": r.passage.text,
                           "kinds": {k: round(p, 3) for k, p in r.kinds.items()},
                           "none": round(r.none_confidence, 3)} for r in self.readings],
             "obligations": [o.as_json() for o in self.obligations],
