@@ -198,6 +198,7 @@ def places(
     Example: foedus places Senkaku
     """
     from . import places as gazetteer
+    from . import render
 
     day = _day(on) or date.today()
     rows = gazetteer.listing(query, day)
