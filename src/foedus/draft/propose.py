@@ -165,7 +165,7 @@ class Draft:
         return date.today(), "no date of signature or entry into force in the text: today's date is a placeholder (UNKNOWN)"
 
     def treaty(self, treaty_id: str | None = None) -> Treaty:
-        """The draft as a treaty in the corpus model (validated by the model)."""
+        """The draft as a treaty in the corpus model (validated by the model once it has parties and obligations)."""
         start, start_note = self.start_date()
         articles = tuple(
             Article(number=r.passage.number, text=r.passage.text, verified="unverified",
@@ -181,7 +181,7 @@ class Draft:
         if self.same_as:
             notes.append(f"the corpus already holds this pact as {self.same_as}")
         tid = treaty_id or self.treaty_id()
-        return Treaty(
+        fields = dict(
             id=tid,
             name=self.name or self.title or f"Draft coding of {self.source}",
             short_name=f"draft {tid}",
@@ -193,6 +193,11 @@ class Draft:
             sources=(Source(citation=f"draft from {self.source}" + (f": {self.title}" if self.title else "")),),
             notes="; ".join(["DRAFT made by `foedus draft`: every field needs review", *notes]),
         )
+        if fields["parties"] and fields["obligations"]:
+            return Treaty(**fields)
+        # Without parties or obligations the draft is unfinished: it is kept for review, and `foedus validate`
+        # refuses the file written from it until they are added by hand.
+        return Treaty.model_construct(**fields)
 
     def as_json(self, treaty_id: str | None = None) -> dict:
         """The whole draft as one JSON document: facts, passages, proposals and the treaty coding."""
