@@ -43,8 +43,8 @@ def port(n: int) -> int:
     return n
 
 
-def parse_years(text: str, coverage: tuple[int, int] = COW_YEARS) -> tuple[int, int]:
-    """``"1816-2016"`` or ``"1975"`` as ``(first, last)``, both inside ``coverage``."""
+def parse_years(text: str, coverage: tuple[int, int] | None = COW_YEARS) -> tuple[int, int]:
+    """``"1816-2016"`` or ``"1975"`` as ``(first, last)``, both inside ``coverage`` (None: the caller checks)."""
     m = _YEARS.fullmatch(str(text))
     if m is None:
         raise FoedusError(f"bad --years: {_show(text)} (use FIRST-LAST, e.g. 1816-2016, or one year)")
@@ -52,7 +52,7 @@ def parse_years(text: str, coverage: tuple[int, int] = COW_YEARS) -> tuple[int, 
     last = int(m[2]) if m[2] else first
     if first > last:
         raise FoedusError(f"bad --years: {_show(text)} (the first year is after the last)")
-    return year_span((first, last), coverage)
+    return (first, last) if coverage is None else year_span((first, last), coverage)
 
 
 def year_span(span: tuple[int, int], coverage: tuple[int, int] = COW_YEARS) -> tuple[int, int]:

@@ -163,9 +163,7 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
 
     The years are checked against the list that is used when it is read (:func:`_check_years`).
     """
-    if text is None:
-        return None
-    return limits.parse_years(text, (SYSTEM_START_YEAR, date.today().year))
+    return None if text is None else limits.parse_years(text, coverage=None)
 
 
 def _cow_list(states_file: Path | None) -> states.CowList:
