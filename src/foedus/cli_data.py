@@ -59,7 +59,8 @@ def fetch(
         console.print(f"{f.file} ({f.dataset} {f.release}): {note} -> {f.path}", soft_wrap=True)
     first = got[0]
     if first.recorded:
-        console.print(f"sha256 {first.sha256} of the download recorded at this first download (not pinned); "
+        how = "as given with --sha256" if sha256 else "at this first download"
+        console.print(f"sha256 {first.sha256} of the download recorded {how} (not pinned); "
                       f"later fetches verify against it", soft_wrap=True)
     if first.dataset == "cow-states":
         console.print(_lines([store.import_cow_states(first.path)]) + "\n  (installed: every command now uses it)",
