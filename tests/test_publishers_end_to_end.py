@@ -89,3 +89,14 @@ def test_offline_import_of_the_downloads_a_user_saved(tmp_path):
     status = _ok("data", "status")
     assert "member-level 5.1: atop5_1m.csv" in status and "directed dyad-year file 5.1" in status
     states.system.cache_clear()
+
+
+def test_the_sweep_stops_at_the_cow_lists_last_day(server, tmp_path):
+    _ok("data", "fetch", "cow-states", "--release", "2016", "--url", server.url)
+    result = runner.invoke(app, ["sweep", "--on", "2017-03-01", "--out", str(tmp_path / "s.parquet")])
+    assert result.exit_code == 1
+    assert str(result.exception) == ("2017-03-01 is after the last day of the COW state list v2016 (2016-12-31); "
+                                     "sweep dates up to it")
+    out = tmp_path / "ok.parquet"
+    _ok("sweep", "--on", "2016-03-01", "--out", str(out))
+    assert pq.read_schema(out).metadata[b"foedus:releases"] == b"cow-states=2016"
