@@ -4,6 +4,7 @@ publishers' downloads in their own layout (built by tests/publisher_fixture.py f
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -72,6 +73,25 @@ def test_fetch_import_assess_panel(server, tmp_path, atop, cow, last_year):
     _ok("panel", "state-years", "-o", str(dta))
     with pd.io.stata.StataReader(dta) as reader:
         assert reader.data_label == f"foedus state-year panel: COW states v{cow}, ATOP {atop}"
+        labels = reader.variable_labels()
+    assert labels["ccode"] == "COW state code"
+    assert labels["atop_ndefense"] == "ATOP: number of defence partners (either direction)"
+    stata_cited = _ok("cite", "--panel", str(dta))
+    assert f"% releases used by states.dta: foedus state-year panel: COW states v{cow}, ATOP {atop}" in stata_cited
+    assert re.findall(r"^@\w+\{([^,]+),", stata_cited, re.MULTILINE) == [
+        "cow2024states" if cow == "2024" else "cow2017states", "leeds2002atop",
+        f"leeds_atop_codebook_{atop.replace('.', '_')}"]
+    dyads = tmp_path / "dyads.dta"
+    _ok("panel", "dyad-years", "--similarity", "s,tau-b", "-o", str(dyads))
+    with pd.io.stata.StataReader(dyads) as reader:
+        labels = reader.variable_labels()
+    assert labels["atop_defense"] == "ATOP: defence obligation between the pair, either direction (0/1)"
+    assert labels["s_valued_abs"] == "portfolio similarity: S (Signorino-Ritter), valued ties, absolute distance"
+    assert "signorino1999tau" in _ok("cite", "--panel", str(dyads))
+    csv = tmp_path / "dyads.csv"
+    _ok("panel", "dyad-years", "-o", str(csv))
+    refused = runner.invoke(app, ["cite", "--panel", str(csv)])
+    assert refused.exit_code == 1 and "a CSV panel records no sources" in str(refused.exception)
 
 
 def test_offline_import_of_the_downloads_a_user_saved(tmp_path):

@@ -88,7 +88,7 @@ def state_years(
 
 def cite(
     keys: Annotated[list[str] | None, typer.Argument(help="Citation keys (default: all); see --list.")] = None,
-    panel_file: Annotated[Path | None, typer.Option("--panel", help="A .parquet panel: cite what it used.")] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="A .parquet or .dta panel: cite what it used.")] = None,
     list_keys: Annotated[bool, typer.Option("--list", help="List the keys and what each cites.")] = False,
 ) -> None:
     """Print BibTeX for the datasets and measures a panel used.
