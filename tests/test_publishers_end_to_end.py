@@ -1,4 +1,4 @@
-"""fetch -> import -> assess -> panel, for each release, against a local server that serves the
+"""fetch -> import -> assess -> panel, for each release, against a local publisher that serves the
 publishers' downloads in their own layout (built by tests/publisher_fixture.py from synthetic rows)."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import re
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from http_fixture import serve
-from publisher_fixture import atop_zip, cow_download, publish
+from publisher_fixture import atop_zip, cow_download
 from typer.testing import CliRunner
 
 from foedus import states
@@ -25,20 +24,12 @@ def _ok(*args: str) -> str:
     return result.output
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = serve(publish(tmp_path / "publisher"))
-    states.system.cache_clear()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    states.system.cache_clear()
 
 
 @pytest.mark.parametrize(("atop", "cow", "last_year"), [("5.1", "2024", 2024), ("4.01", "2016", 2016)])
-def test_fetch_import_assess_panel(server, tmp_path, atop, cow, last_year):
-    _ok("data", "fetch", "cow-states", "--release", cow, "--url", server.url)
-    _ok("data", "fetch", "atop", "--release", atop, "--url", server.url)
+def test_fetch_import_assess_panel(publisher, tmp_path, atop, cow, last_year):
+    _ok("data", "fetch", "cow-states", "--release", cow, "--url", publisher.url)
+    _ok("data", "fetch", "atop", "--release", atop, "--url", publisher.url)
     _ok("data", "import", "atop", "--release", atop)
     status = _ok("data", "status")
     assert f"member-level {atop}" in status and f"list-level {cow}" in status
@@ -111,8 +102,8 @@ def test_offline_import_of_the_downloads_a_user_saved(tmp_path):
     states.system.cache_clear()
 
 
-def test_the_sweep_stops_at_the_cow_lists_last_day(server, tmp_path):
-    _ok("data", "fetch", "cow-states", "--release", "2016", "--url", server.url)
+def test_the_sweep_stops_at_the_cow_lists_last_day(publisher, tmp_path):
+    _ok("data", "fetch", "cow-states", "--release", "2016", "--url", publisher.url)
     result = runner.invoke(app, ["sweep", "--on", "2017-03-01", "--out", str(tmp_path / "s.parquet")])
     assert result.exit_code == 1
     assert str(result.exception) == ("2017-03-01 is after the last day of the COW state list v2016 (2016-12-31); "
