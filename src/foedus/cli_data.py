@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from . import store
+from . import states, store
 from .datasets import registry
 from .datasets.download import fetch as fetch_dataset
 from .errors import FoedusError
@@ -102,6 +102,10 @@ def status() -> None:
                                                                         f", then `foedus data import {name}`")))
         if mine:
             lines.append(_lines(mine))
+        elif name == "cow-states" and states.installed() is not None:
+            listed = states.installed()
+            lines[-1] = (f"{name} ({dataset.title}): v{listed.version} at {states.cow_states_path()}, {listed.rows} rows, "
+                         f"not recorded in the store (record it with `foedus data import cow-states PATH`)")
         for d in (d for d in recorded if d.dataset == name):
             lines.append(f"  download {d.release}: {d.file}, {d.bytes:,} bytes, sha256 {d.sha256}, recorded at its "
                          f"first download {d.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC (not pinned)")
