@@ -132,7 +132,10 @@ OBLIGATION_WORDS = {"defense": "defence", "offense": "offence", "neutral": "neut
                     "nonagg": "non-aggression", "consul": "consultation"}
 MEASURE_WORDS = {"s": "S (Signorino-Ritter)", "sw": "S weighted by capability", "kappa": "Cohen's kappa",
                  "pi": "Scott's pi", "taub": "tau-b"}
-FIXED_LABELS = {"ccode": "COW state code", "ccode1": "COW code of state 1", "ccode2": "COW code of state 2",
+FIXED_LABELS = {"cowmaj": "COW major power (0/1)", "cowmaj1": "COW major power: ccode1 (0/1)",
+                "cowmaj2": "COW major power: ccode2 (0/1)", "cowinterongoing": "COW inter-state war ongoing (0/1)",
+                "cowinteronset": "COW inter-state war onset (0/1)", "warnum": "COW war number",
+                "ccode": "COW state code", "ccode1": "COW code of state 1", "ccode2": "COW code of state 2",
                 "year": "year", "atop_alliance": "ATOP: the pair shares an alliance this year (0/1)",
                 "atop_nallies": "ATOP: number of system members it shares an alliance with"}
 
@@ -199,6 +202,8 @@ def _stata_sources(path: Path) -> tuple[str, ...]:
         keys += ["peacesciencer"] if "(peacesciencer)" in label else []
     prefixes = {"s": "s", "sw": "s", "kappa": "kappa", "pi": "pi", "taub": "tau-b"}
     keys += [MEASURE_SOURCES[prefixes[c.split("_")[0]]] for c in columns if c.split("_")[0] in prefixes]
+    keys += ["cow-majors"] if any(c.startswith("cowmaj") for c in columns) else []
+    keys += ["cow-wars"] if "cowinterongoing" in columns else []
     return tuple(dict.fromkeys(keys))
 
 
