@@ -46,3 +46,14 @@ def test_cow_lists_count_changed_membership_answers(tmp_path):
     assert (result["spells differ"], result["membership answers change"], result["of which"]) == (1, 1, [20])
     assert release_diff.cow_lists(old, new, date(2016, 1, 1))["membership answers change"] == 0
     assert states.read_cow_list(new).last_day == date(2024, 12, 31)
+
+
+def test_cli_compares_two_imported_cow_lists(tmp_path):
+    old, new = tmp_path / "states2016.csv", tmp_path / "States2024.zip"
+    old.write_bytes(cow_download("2016")[1])
+    new.write_bytes(cow_download("2024")[1])
+    for path in (old, new):
+        assert runner.invoke(app, ["data", "import", "cow-states", str(path)]).exit_code == 0
+    out = runner.invoke(app, ["data", "compare", "cow-states", "2016", "2024", "--on", "2020-01-01"]).output
+    assert "COW state list v2016 -> v2024: 4 states, spells differ for 0; membership on 2020-01-01 changes for 0" in out
+    states.system.cache_clear()
