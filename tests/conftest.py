@@ -36,3 +36,20 @@ def cow_states(shared_data, tmp_path, monkeypatch) -> Path:
     states.system.cache_clear()
     yield tmp_path
     states.system.cache_clear()
+
+
+@pytest.fixture
+def publisher(tmp_path):
+    """A server on 127.0.0.1 serving every release's download in the publisher's own layout
+    (tests/publisher_fixture.py); the COW list in use is forgotten before and after."""
+    from http_fixture import serve
+    from publisher_fixture import publish
+
+    from foedus import states
+
+    srv = serve(publish(tmp_path / "publisher"))
+    states.system.cache_clear()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    states.system.cache_clear()

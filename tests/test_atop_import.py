@@ -158,7 +158,7 @@ def test_versions_of_a_pair_must_agree(atop_files, tmp_path):
 
 def test_cli_import_and_status(atop_files):
     runner = CliRunner()
-    assert "Nothing imported" in runner.invoke(app, ["data", "status"]).output
+    assert "atop (Alliance Treaty Obligations and Provisions (ATOP)): not imported" in runner.invoke(app, ["data", "status"]).output
     result = runner.invoke(app, ["data", "import", "atop", *map(str, atop_files)])
     assert result.exit_code == 0, result.output
     status = runner.invoke(app, ["data", "status"]).output

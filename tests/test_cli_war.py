@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from test_cli import run
 
@@ -68,13 +69,23 @@ def test_simulate_with_an_overrides_file(tmp_path):
 
 
 def test_sweep_writes_parquet(cow_states, tmp_path):
+    # the sweep stops at the COW list's last day: a 2025 sweep needs a list that runs past 2016, so this
+    # synthetic one carries v2016's spells still open at its end on to 2024-12-31
+    listed = pl.read_csv(cow_states / "cow-states" / "states2016.csv")
+    still = (pl.col("endyear") == 2016) & (pl.col("endmonth") == 12) & (pl.col("endday") == 31)
+    listed.with_columns(pl.when(still).then(2024).otherwise(pl.col("endyear")).alias("endyear"),
+                        pl.lit(2024).alias("version")).write_csv(cow_states / "cow-states" / "statelist.csv")
     out = tmp_path / "s.parquet"
-    done = run("sweep", "--on", "2025-03-01", "--out", str(out), env={"FOEDUS_DATA_DIR": str(cow_states)})
+    env = {"FOEDUS_DATA_DIR": str(cow_states)}
+    late = run("sweep", "--on", "2025-03-01", "--out", str(out), env=env)
+    assert late.returncode == 1 and "after the last day of the COW state list v2024 (2024-12-31)" in late.stderr
+    done = run("sweep", "--on", "2024-12-31", "--out", str(out), env=env)  # Russia-DPRK in force since 2024-12-04
     assert done.returncode == 0, done.stderr
     df = pl.read_parquet(out)
     wars = df.select("attacker", "target").unique().height
     n = df.filter(pl.col("round") == 0)["state"].n_unique()
     assert wars == n * (n - 1) and f"wrote {df.height:,} rows" in done.stdout
+    assert pq.read_schema(out).metadata[b"foedus:releases"] == b"cow-states=2024"
     rus = df.filter(pl.col("attacker") == "KOR", pl.col("target") == "PRK", pl.col("state") == "RUS")
     assert rus.select("side", "round").row(0) == ("defender", 1)
 

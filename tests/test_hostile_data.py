@@ -12,8 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from http_fixture import serve
-from publisher_fixture import atop_zip, cow_download, publish
+from publisher_fixture import atop_zip, cow_download
 from typer.testing import CliRunner
 
 from foedus import panel, parsed_cache, store
@@ -138,53 +137,47 @@ def test_a_damaged_parsed_copy_is_parsed_again(tmp_path):
     assert parsed_cache._verified(copy)  # rewritten whole
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = serve(publish(tmp_path / "publisher"))
-    yield srv
-    srv.shutdown()
-    srv.server_close()
 
 
-def test_a_download_is_capped_at_its_recorded_size(server):
-    fetch("cow-states", url=server.url)
+def test_a_download_is_capped_at_its_recorded_size(publisher):
+    fetch("cow-states", url=publisher.url)
     (registry.get("cow-states").folder("2024") / "States2024.zip").unlink()
-    (server.root / "States2024.zip").write_bytes(os.urandom(1 << 20))
+    (publisher.root / "States2024.zip").write_bytes(os.urandom(1 << 20))
     for length in ("1048576", None):  # announced, or not announced at all
-        server.length["States2024.zip"] = length
+        publisher.length["States2024.zip"] = length
         with pytest.raises(DataError, match=r"more than (this release can be|\d+ bytes)"):
-            fetch("cow-states", url=server.url)
+            fetch("cow-states", url=publisher.url)
         assert [p.name for p in registry.get("cow-states").folder("2024").iterdir()] == ["statelist2024.csv"]
 
 
-def test_a_fetch_has_a_deadline_and_resumes_after_it(server):
+def test_a_fetch_has_a_deadline_and_resumes_after_it(publisher):
     with pytest.raises(DataError, match="ran past its deadline .* run it again to resume"):
-        fetch("atop", url=server.url, deadline=-1)
-    assert fetch("atop", url=server.url)[0].downloaded
+        fetch("atop", url=publisher.url, deadline=-1)
+    assert fetch("atop", url=publisher.url)[0].downloaded
 
 
-def test_a_redirect_to_another_host_is_refused_unless_allowed(server):
-    port = server.server_address[1]
-    server.redirect["States2024.zip"] = f"http://localhost:{port}/elsewhere.zip"
-    (server.root / "elsewhere.zip").write_bytes(cow_download("2024")[1])
+def test_a_redirect_to_another_host_is_refused_unless_allowed(publisher):
+    port = publisher.server_address[1]
+    publisher.redirect["States2024.zip"] = f"http://localhost:{port}/elsewhere.zip"
+    (publisher.root / "elsewhere.zip").write_bytes(cow_download("2024")[1])
     with pytest.raises(DataError, match=r"redirected to another host \(localhost\); refused"):
-        fetch("cow-states", url=server.url)
-    assert fetch("cow-states", url=server.url, allow_redirects=True)[0].downloaded
+        fetch("cow-states", url=publisher.url)
+    assert fetch("cow-states", url=publisher.url, allow_redirects=True)[0].downloaded
 
 
-def test_a_nonsense_content_length_is_no_traceback(server):
-    server.length["states2016.csv"] = "abc"
-    (got,) = fetch("cow-states", "2016", url=server.url)
+def test_a_nonsense_content_length_is_no_traceback(publisher):
+    publisher.length["states2016.csv"] = "abc"
+    (got,) = fetch("cow-states", "2016", url=publisher.url)
     assert got.path.read_bytes() == cow_download("2016")[1]
 
 
-def test_a_mismatch_never_suggests_accepting_what_was_served(server):
-    fetch("cow-states", url=server.url)
+def test_a_mismatch_never_suggests_accepting_what_was_served(publisher):
+    fetch("cow-states", url=publisher.url)
     (registry.get("cow-states").folder("2024") / "States2024.zip").unlink()
     changed = bytearray(cow_download("2024")[1])
     changed[-30] ^= 1  # same size, other bytes
-    (server.root / "States2024.zip").write_bytes(bytes(changed))
-    result = runner.invoke(app, ["data", "fetch", "cow-states", "--url", server.url])
+    (publisher.root / "States2024.zip").write_bytes(bytes(changed))
+    result = runner.invoke(app, ["data", "fetch", "cow-states", "--url", publisher.url])
     assert result.exit_code == 1
     message = str(result.exception)
     assert "sha256 mismatch" in message and "--sha256" not in message and "trust" not in message

@@ -329,10 +329,11 @@ def test_dyads_match_brute_force_on_generated_state_lists(state_list, directed):
         lines += [f"S{c},{c},S{c},{a.year},{a.month},{a.day},{b.year},{b.month},{b.day},2016"
                   for c, spells in state_list.items() for a, b in spells]
         path.write_text("\n".join(lines) + "\n")
-        got = P.create_dyad_years((1900, 1906), directed=directed, states_file=path).frame
+        last = max(b.year for spells in state_list.values() for _, b in spells)  # the list runs to its last day
+        got = P.create_dyad_years((1900, last), directed=directed, states_file=path).frame
         spells = states.read_cow_states(path)
     expected = sorted(
-        (a, b, y) for a in state_list for b in state_list for y in range(1900, 1907)
+        (a, b, y) for a in state_list for b in state_list for y in range(1900, last + 1)
         if (a < b or (directed and a != b)) and _share_a_day(spells, a, b, y)
     )
     assert list(got.iter_rows()) == expected

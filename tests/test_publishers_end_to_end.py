@@ -1,15 +1,15 @@
-"""fetch -> import -> assess -> panel, for each release, against a local server that serves the
+"""fetch -> import -> assess -> panel, for each release, against a local publisher that serves the
 publishers' downloads in their own layout (built by tests/publisher_fixture.py from synthetic rows)."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from http_fixture import serve
-from publisher_fixture import atop_zip, cow_download, publish
+from publisher_fixture import atop_zip, cow_download
 from typer.testing import CliRunner
 
 from foedus import states
@@ -24,20 +24,12 @@ def _ok(*args: str) -> str:
     return result.output
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = serve(publish(tmp_path / "publisher"))
-    states.system.cache_clear()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    states.system.cache_clear()
 
 
 @pytest.mark.parametrize(("atop", "cow", "last_year"), [("5.1", "2024", 2024), ("4.01", "2016", 2016)])
-def test_fetch_import_assess_panel(server, tmp_path, atop, cow, last_year):
-    _ok("data", "fetch", "cow-states", "--release", cow, "--url", server.url)
-    _ok("data", "fetch", "atop", "--release", atop, "--url", server.url)
+def test_fetch_import_assess_panel(publisher, tmp_path, atop, cow, last_year):
+    _ok("data", "fetch", "cow-states", "--release", cow, "--url", publisher.url)
+    _ok("data", "fetch", "atop", "--release", atop, "--url", publisher.url)
     _ok("data", "import", "atop", "--release", atop)
     status = _ok("data", "status")
     assert f"member-level {atop}" in status and f"list-level {cow}" in status
@@ -72,6 +64,25 @@ def test_fetch_import_assess_panel(server, tmp_path, atop, cow, last_year):
     _ok("panel", "state-years", "-o", str(dta))
     with pd.io.stata.StataReader(dta) as reader:
         assert reader.data_label == f"foedus state-year panel: COW states v{cow}, ATOP {atop}"
+        labels = reader.variable_labels()
+    assert labels["ccode"] == "COW state code"
+    assert labels["atop_ndefense"] == "ATOP: number of defence partners (either direction)"
+    stata_cited = _ok("cite", "--panel", str(dta))
+    assert f"% releases used by states.dta: foedus state-year panel: COW states v{cow}, ATOP {atop}" in stata_cited
+    assert re.findall(r"^@\w+\{([^,]+),", stata_cited, re.MULTILINE) == [
+        "cow2024states" if cow == "2024" else "cow2017states", "leeds2002atop",
+        f"leeds_atop_codebook_{atop.replace('.', '_')}"]
+    dyads = tmp_path / "dyads.dta"
+    _ok("panel", "dyad-years", "--similarity", "s,tau-b", "-o", str(dyads))
+    with pd.io.stata.StataReader(dyads) as reader:
+        labels = reader.variable_labels()
+    assert labels["atop_defense"] == "ATOP: defence obligation between the pair, either direction (0/1)"
+    assert labels["s_valued_abs"] == "portfolio similarity: S (Signorino-Ritter), valued ties, absolute distance"
+    assert "signorino1999tau" in _ok("cite", "--panel", str(dyads))
+    csv = tmp_path / "dyads.csv"
+    _ok("panel", "dyad-years", "-o", str(csv))
+    refused = runner.invoke(app, ["cite", "--panel", str(csv)])
+    assert refused.exit_code == 1 and "a CSV panel records no sources" in str(refused.exception)
 
 
 def test_offline_import_of_the_downloads_a_user_saved(tmp_path):
@@ -89,3 +100,14 @@ def test_offline_import_of_the_downloads_a_user_saved(tmp_path):
     status = _ok("data", "status")
     assert "member-level 5.1: atop5_1m.csv" in status and "directed dyad-year file 5.1" in status
     states.system.cache_clear()
+
+
+def test_the_sweep_stops_at_the_cow_lists_last_day(publisher, tmp_path):
+    _ok("data", "fetch", "cow-states", "--release", "2016", "--url", publisher.url)
+    result = runner.invoke(app, ["sweep", "--on", "2017-03-01", "--out", str(tmp_path / "s.parquet")])
+    assert result.exit_code == 1
+    assert str(result.exception) == ("2017-03-01 is after the last day of the COW state list v2016 (2016-12-31); "
+                                     "sweep dates up to it")
+    out = tmp_path / "ok.parquet"
+    _ok("sweep", "--on", "2016-03-01", "--out", str(out))
+    assert pq.read_schema(out).metadata[b"foedus:releases"] == b"cow-states=2016"

@@ -18,6 +18,19 @@ BIBTEX: dict[str, str] = {
   year = {2024},
   howpublished = {\\url{https://correlatesofwar.org}}
 }""",
+    "cow-majors": """@misc{cow2017majors,
+  author = {{Correlates of War Project}},
+  title = {State System Membership List, v2016: Major Powers},
+  year = {2017},
+  howpublished = {\\url{http://correlatesofwar.org}}
+}""",
+    "cow-wars": """@book{sarkees2010resort,
+  author = {Sarkees, Meredith Reid and Wayman, Frank Whelon},
+  title = {Resort to War: 1816--2007},
+  publisher = {CQ Press},
+  address = {Washington, DC},
+  year = {2010}
+}""",
     "atop": """@article{leeds2002atop,
   author = {Leeds, Brett Ashley and Ritter, Jeffrey M. and Mitchell, Sara McLaughlin and Long, Andrew G.},
   title = {Alliance Treaty Obligations and Provisions, 1815--1944},
@@ -87,6 +100,8 @@ BIBTEX: dict[str, str] = {
 DESCRIPTIONS: dict[str, str] = {
     "cow-states": "COW State System Membership List v2016 (which dyad-years and state-years exist)",
     "cow-states-2024": "COW State System Membership List v2024 (which dyad-years and state-years exist)",
+    "cow-majors": "COW major powers, v2016 (cowmaj, cowmaj1, cowmaj2)",
+    "cow-wars": "COW inter-state wars v4.0 by dyad-year (cowinterongoing, cowinteronset ...)",
     "atop": "ATOP alliance obligations (Leeds et al. 2002)",
     "atop-codebook-5.1": "the ATOP 5.1 codebook (the release of the dyad-year file)",
     "atop-codebook-4.01": "the ATOP 4.01 codebook (the release of the member-level file)",

@@ -63,7 +63,8 @@ def fetch(
         console.print(f"{f.file} ({f.dataset} {f.release}): {note} -> {f.path}", soft_wrap=True)
     first = got[0]
     if first.recorded:
-        console.print(f"sha256 {first.sha256} of the download recorded at this first download (not pinned); "
+        how = "as given with --sha256" if sha256 else "at this first download"
+        console.print(f"sha256 {first.sha256} of the download recorded {how} (not pinned); "
                       f"later fetches verify against it", soft_wrap=True)
     if first.dataset == "cow-states":
         console.print(_lines([store.import_cow_states(first.path)]) + "\n  (installed: every command now uses it)",
@@ -97,7 +98,7 @@ def status() -> None:
 
     Example: foedus data status
     """
-    from . import store
+    from . import states, store
 
     records = store.imports()
     recorded = store.downloads()
@@ -109,6 +110,10 @@ def status() -> None:
                                                                         f", then `foedus data import {name}`")))
         if mine:
             lines.append(_lines(mine))
+        elif name == "cow-states" and states.installed() is not None:
+            listed = states.installed()
+            lines[-1] = (f"{name} ({dataset.title}): v{listed.version} at {states.cow_states_path()}, {listed.rows} rows, "
+                         f"not recorded in the store (record it with `foedus data import cow-states PATH`)")
         for d in (d for d in recorded if d.dataset == name):
             lines.append(f"  download {d.release}: {d.file}, {d.bytes:,} bytes, sha256 {d.sha256}, recorded at its "
                          f"first download {d.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC (not pinned)")
@@ -118,3 +123,40 @@ def status() -> None:
                 if ddyr.exists():
                     lines.append(f"  directed dyad-year file {version}: {ddyr}")
     console.print("\n".join(lines), soft_wrap=True)
+
+
+@app.command()
+def compare(
+    dataset: Annotated[str, typer.Argument(help="atop or cow-states.")],
+    old: Annotated[str, typer.Argument(help="The older release, fetched or imported (atop 4.01; cow-states 2016).")],
+    new: Annotated[str, typer.Argument(help="The newer release (atop 5.1; cow-states 2024).")],
+    on: Annotated[str | None, typer.Option(help="COW: the day membership answers are compared (default: today).")] = None,
+) -> None:
+    """What changes between two releases: ATOP alliances, memberships and dyad-years; COW membership answers.
+
+    Example: foedus data compare atop 4.01 5.1
+    """
+    from datetime import date
+
+    from .datasets import release_diff
+
+    ds = registry.get(dataset)
+    if ds.name == "atop":
+        files = [tuple(_need(ds.path(v, role)) for role in ("alliance", "member")) for v in (old, new)]
+        through = min(ds.release(v).coverage[1] for v in (old, new))
+        counts = release_diff.atop_releases(files[0], files[1], through)
+        console.print(f"ATOP {old} -> {new} (dyad-years to {through}):\n"
+                      + "\n".join("  " + c.line(unit) for unit, c in counts.items()), soft_wrap=True)
+        return
+    day = date.fromisoformat(on) if on else date.today()
+    result = release_diff.cow_lists(_need(ds.path(old, "states")), _need(ds.path(new, "states")), day)
+    console.print(f"COW state list v{old} -> v{new}: {result['states']} states, spells differ for "
+                  f"{result['spells differ']}; membership on {day} changes for {result['membership answers change']}"
+                  + (f" (COW {', '.join(map(str, result['of which']))})" if result["of which"] else ""),
+                  soft_wrap=True)
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        raise FoedusError(f"{path}: not found; fetch or import that release first")
+    return path

@@ -29,13 +29,25 @@ AtopFile = Annotated[Path | None, typer.Option(
 AtopVersion = Annotated[str | None, typer.Option(
     help="ATOP release: 5.1 (dyad-year file) or 4.01 (member-level file); default: the one imported.")]
 NoAlliances = Annotated[bool, typer.Option("--no-alliances", help="Leave out the ATOP columns.")]
+Majors = Annotated[Path | None, typer.Option(
+    "--cow-majors", help="COW major powers CSV (majors2016.csv): add cowmaj (cowmaj1, cowmaj2 for dyads).")]
+Wars = Annotated[Path | None, typer.Option(
+    "--cow-wars", help="COW inter-state war dyad-year CSV (peacesciencer's): add cowinterongoing, cowinteronset ...")]
 
 
 def _measures(text: str | None) -> tuple[str, ...]:
     return tuple(m.strip().lower() for m in text.split(",") if m.strip()) if text else ()
 
 
-def _done(result: Panel, path: Path) -> None:
+def _addons(result: Panel, majors: Path | None, wars: Path | None) -> Panel:
+    from .panel_addons import add_cow_majors, add_cow_wars
+
+    result = add_cow_majors(result, majors) if majors else result
+    return add_cow_wars(result, wars) if wars else result
+
+
+def _done(result: Panel, output: Path) -> None:
+    path = result.write(output)
     err.print(f"wrote {result.frame.height:,} {result.unit}s x {result.frame.width} columns to {path}")
     err.print(f"releases: {result.release_text()}; cite with: foedus cite {' '.join(result.sources)}", markup=False)
 
@@ -53,6 +65,8 @@ def dyad_years(
     states_file: StatesFile = None,
     atop_file: AtopFile = None,
     atop_version: AtopVersion = None,
+    cow_majors: Majors = None,
+    cow_wars: Wars = None,
 ) -> None:
     """Write a dyad-year panel with ATOP obligation flags and portfolio similarity.
 
@@ -64,7 +78,7 @@ def dyad_years(
     result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
                                    ties, distance, caps, states_file=states_file, atop_file=atop_file,
                                    atop_version=atop_version)
-    _done(result, result.write(output))
+    _done(_addons(result, cow_majors, cow_wars), output)
 
 
 @panel_app.command("state-years")
@@ -75,6 +89,7 @@ def state_years(
     states_file: StatesFile = None,
     atop_file: AtopFile = None,
     atop_version: AtopVersion = None,
+    cow_majors: Majors = None,
 ) -> None:
     """Write a state-year panel with counts of ATOP allies and defence partners.
 
@@ -83,12 +98,12 @@ def state_years(
     from . import panel
 
     result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file, atop_version)
-    _done(result, result.write(output))
+    _done(_addons(result, cow_majors, None), output)
 
 
 def cite(
     keys: Annotated[list[str] | None, typer.Argument(help="Citation keys (default: all); see --list.")] = None,
-    panel_file: Annotated[Path | None, typer.Option("--panel", help="A .parquet panel: cite what it used.")] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="A .parquet or .dta panel: cite what it used.")] = None,
     list_keys: Annotated[bool, typer.Option("--list", help="List the keys and what each cites.")] = False,
 ) -> None:
     """Print BibTeX for the datasets and measures a panel used.

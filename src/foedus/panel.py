@@ -11,6 +11,7 @@ that year; a state-year when the state was a member on at least one day of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -91,9 +92,13 @@ class Panel:
         return replace(self, frame=frame, sources=tuple(dict.fromkeys((*self.sources, *sources))),
                        releases=tuple(releases.items()))
 
+    def _data_label(self) -> str:
+        return f"foedus {self.unit} panel: {self.release_text()}"[:80]
+
     def release_text(self) -> str:
         """The releases it used, as people write them: ``ATOP 5.1, COW states v2024``."""
-        names = {"atop": "ATOP {}", "cow-states": "COW states v{}"}
+        names = {"atop": "ATOP {}" + (" (peacesciencer)" if "peacesciencer" in self.sources else ""),
+                 "cow-states": "COW states v{}"}
         return ", ".join(names.get(d, d + " {}").format(v) for d, v in self.releases)
 
     def write(self, path: Path) -> Path:
@@ -110,8 +115,40 @@ class Panel:
             elif suffix == ".csv":
                 self.frame.write_csv(tmp)
             else:
-                self.to_pandas().to_stata(tmp, write_index=False, data_label=f"foedus {self.unit} panel: {self.release_text()}"[:80])
+                self.to_pandas().to_stata(tmp, write_index=False, data_label=self._data_label(),
+                                          variable_labels={c: variable_label(c, self.directed) for c in self.frame.columns})
         return path
+
+
+OBLIGATION_WORDS = {"defense": "defence", "offense": "offence", "neutral": "neutrality",
+                    "nonagg": "non-aggression", "consul": "consultation"}
+MEASURE_WORDS = {"s": "S (Signorino-Ritter)", "sw": "S weighted by capability", "kappa": "Cohen's kappa",
+                 "pi": "Scott's pi", "taub": "tau-b"}
+FIXED_LABELS = {"cowmaj": "COW major power (0/1)", "cowmaj1": "COW major power: ccode1 (0/1)",
+                "cowmaj2": "COW major power: ccode2 (0/1)", "cowinterongoing": "COW inter-state war ongoing (0/1)",
+                "cowinteronset": "COW inter-state war onset (0/1)", "warnum": "COW war number",
+                "ccode": "COW state code", "ccode1": "COW code of state 1", "ccode2": "COW code of state 2",
+                "year": "year", "atop_alliance": "ATOP: the pair shares an alliance this year (0/1)",
+                "atop_nallies": "ATOP: number of system members it shares an alliance with"}
+
+
+def variable_label(column: str, directed: bool = True) -> str:
+    """The Stata variable label of a panel column (at most 80 characters)."""
+    if column in FIXED_LABELS:
+        return FIXED_LABELS[column]
+    kind = column.removeprefix("atop_n").removeprefix("atop_")
+    if column.startswith("atop_n") and kind in OBLIGATION_WORDS:
+        return f"ATOP: number of {OBLIGATION_WORDS[kind]} partners (either direction)"
+    if column.startswith("atop_") and kind in OBLIGATION_WORDS:
+        whose = "of ccode1 to ccode2" if directed else "between the pair, either direction"
+        return f"ATOP: {OBLIGATION_WORDS[kind]} obligation {whose} (0/1)"
+    measure, _, rest = column.partition("_")
+    if measure in MEASURE_WORDS:
+        ties, _, dist = rest.partition("_")
+        words = {"abs": "absolute distance", "sq": "squared distance"}
+        return ", ".join(p for p in (f"portfolio similarity: {MEASURE_WORDS[measure]}", f"{ties} ties",
+                                     words.get(dist, dist)) if p)[:80]
+    return column
 
 
 def _numpy(column: pl.Series) -> np.ndarray:
@@ -122,7 +159,12 @@ def _numpy(column: pl.Series) -> np.ndarray:
 
 
 def panel_releases(path: Path) -> str:
-    """The dataset releases recorded in a parquet panel, as written: ``atop=5.1,cow-states=2024``."""
+    """The dataset releases recorded in a panel file: ``atop=5.1,cow-states=2024`` (Parquet), the data label (Stata)."""
+    path = Path(path)
+    if path.suffix.lower() == ".dta":
+        return _stata_header(path)[0]
+    if path.suffix.lower() == ".csv":
+        return ""  # a CSV file has nowhere to keep them
     try:
         meta = pl.read_parquet_metadata(path)
     except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
@@ -130,8 +172,41 @@ def panel_releases(path: Path) -> str:
     return meta.get(RELEASES_KEY, "")
 
 
+def _stata_header(path: Path) -> tuple[str, list[str]]:
+    try:
+        with pd.io.stata.StataReader(path) as reader:
+            return reader.data_label, list(reader.variable_labels())
+    except (OSError, ValueError) as exc:
+        raise FoedusError(f"{path}: not a readable Stata file ({str(exc).splitlines()[0]})") from None
+
+
+def _stata_sources(path: Path) -> tuple[str, ...]:
+    """The citation keys of a Stata panel written by :meth:`Panel.write`: its releases from the data
+    label, its measures from its column names."""
+    label, columns = _stata_header(path)
+    if not label.startswith("foedus "):
+        raise FoedusError(f"{path}: no foedus data label (was it written by `foedus panel`?)")
+    cow = re.search(r"COW states v(\d{4})", label)
+    atop_release = re.search(r"ATOP (\d+\.\d+)", label)
+    keys = [] if cow is None else ["cow-states" if cow.group(1) == "2016" else f"cow-states-{cow.group(1)}"]
+    if atop_release and any(c.startswith("atop_") for c in columns):
+        keys += ["atop", f"atop-codebook-{atop_release.group(1)}"]
+        keys += ["peacesciencer"] if "(peacesciencer)" in label else []
+    prefixes = {"s": "s", "sw": "s", "kappa": "kappa", "pi": "pi", "taub": "tau-b"}
+    keys += [MEASURE_SOURCES[prefixes[c.split("_")[0]]] for c in columns if c.split("_")[0] in prefixes]
+    keys += ["cow-majors"] if any(c.startswith("cowmaj") for c in columns) else []
+    keys += ["cow-wars"] if "cowinterongoing" in columns else []
+    return tuple(dict.fromkeys(keys))
+
+
 def panel_sources(path: Path) -> tuple[str, ...]:
-    """The citation keys stored in a parquet panel written by :meth:`Panel.write`."""
+    """The citation keys of a panel written by :meth:`Panel.write`: stored in Parquet, read off a Stata file."""
+    path = Path(path)
+    if path.suffix.lower() == ".dta":
+        return _stata_sources(path)
+    if path.suffix.lower() == ".csv":
+        raise FoedusError(f"{path}: a CSV panel records no sources; cite the keys `foedus panel` printed, "
+                          f"or write .parquet or .dta")
     try:
         meta = pl.read_parquet_metadata(path)
     except (OSError, ValueError, pl.exceptions.PolarsError) as exc:

@@ -338,6 +338,11 @@ def import_cow_states(path: Path | None = None, release: str | None = None) -> I
         finally:
             con.close()
     states.system.cache_clear()
+    if listed.version in dataset.releases:  # kept where `foedus data compare cow-states` looks for it
+        kept = dataset.path(listed.version, "states")
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if not kept.exists() or kept.resolve() != path.resolve():
+            _copy_atomically(installed, kept)
     return record
 
 

@@ -46,7 +46,7 @@ class Fetched:
     path: Path
     sha256: str  # of the download the file came from
     downloaded: bool  # False when a verified download was already there
-    recorded: bool  # True when this fetch recorded the download's checksum (its first download)
+    recorded: bool  # True when this fetch recorded the download's checksum (its first download, or --sha256)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def fetch(
         downloaded = True
     digest = expected.sha256 or sha256_of(dest)
     paths = unpack(dest, rel, folder)
-    recorded = expected.origin == "none"
+    recorded = expected.origin in ("none", "given")  # the first download, or a checksum given to replace it
     if recorded:
         store.record_download(dataset.name, rel.version, rel.download, address, digest, dest.stat().st_size)
     return [Fetched(name, rel.version, k.name, p, digest, downloaded, recorded)
