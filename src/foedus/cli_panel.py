@@ -11,6 +11,7 @@ from rich.console import Console
 
 from . import citations
 from .errors import FoedusError
+from .outputs import check_target
 
 if TYPE_CHECKING:
     from .panel import Panel
@@ -59,6 +60,7 @@ def dyad_years(
     """
     from . import panel
 
+    check_target(output, panel.FORMATS)
     caps = panel.read_capabilities(capabilities) if capabilities else None
     result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
                                    ties, distance, caps, states_file=states_file, atop_file=atop_file,
@@ -81,6 +83,7 @@ def state_years(
     """
     from . import panel
 
+    check_target(output, panel.FORMATS)
     result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file, atop_version)
     _done(result, result.write(output))
 

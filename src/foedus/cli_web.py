@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from . import limits
 from .cli import _day, _emit, console
+from .errors import FoedusError
 from .network import network as alliance_network
 
 
@@ -19,12 +21,25 @@ def serve(
 
     Example: foedus serve --host 127.0.0.1 --port 8000
     """
+    import socket
+
     import uvicorn
 
     from .api import create_app
 
+    limits.port(port)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except (OSError, UnicodeError) as exc:  # a busy port, a host that is not this machine's, a bad name
+        raise FoedusError(f"cannot serve on {host}:{port} ({getattr(exc, 'strerror', None) or exc})") from None
     console.print(f"foedus: serving http://{host}:{port}/ (Ctrl-C stops)", markup=False, highlight=False)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
+    server.run(sockets=[sock])
 
 
 def network(

@@ -97,7 +97,7 @@ def _download(url: str, dest: Path, f: DataFile, expected: str, progress: Progre
         if not resumed:
             have = 0
         length = response.headers.get("Content-Length")
-        total = have + int(length) if length is not None else None
+        total = have + int(length) if length is not None and length.strip().isdecimal() else None  # not "abc"
         task = progress.add_task(f.name, total=total or f.size, completed=have)
         got = have
         try:
