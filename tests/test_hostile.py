@@ -26,7 +26,7 @@ import pytest
 import foedus
 from foedus import limits, store
 from foedus.cli import main
-from foedus.corpus.loader import check_treaty_file, load_corpus, load_treaty_file
+from foedus.corpus.loader import check_treaty_file, load_corpus
 from foedus.errors import CorpusError, DataError, FoedusError
 from foedus.outputs import atomic_output
 from foedus.panel import Panel
