@@ -44,7 +44,8 @@ def _done(result: Panel, path: Path) -> None:
 def dyad_years(
     output: Output,
     years: Years = "1816-2016",
-    directed: Annotated[bool, typer.Option("--directed", help="Both (a, b) and (b, a); default non-directed.")] = False,
+    directed: Annotated[bool, typer.Option("--directed/--non-directed", help=(
+        "Directed: both (a, b) and (b, a), as peacesciencer and create_dyad_years(); --non-directed: a < b only."))] = True,
     similarity: Annotated[str | None, typer.Option(help="Comma-separated: s, kappa, pi, tau-b.")] = None,
     ties: Annotated[str, typer.Option(help="Portfolio ties: valued (ATOP 0-3) or binary.")] = "valued",
     distance: Annotated[str, typer.Option(help="absolute or squared (S, kappa, pi).")] = "absolute",
