@@ -13,7 +13,7 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors click
 from rich.console import Console
 
-from . import render, states
+from . import coverage, render, states
 from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
@@ -64,6 +64,8 @@ def assess(
     Example: foedus assess --target PRK --attacker KOR --on 2025-03-01
     """
     result = assess_event(target, attacker, _day(on), place, act)
+    if not result.findings:
+        coverage.require_complete(result.event.on)
     if as_json:
         _emit(result.as_json())
     else:
@@ -86,6 +88,8 @@ def treaties(
     """
     pid = states.state_id(party) if party else None
     day = _day(on)
+    if source is Origin.ATOP:
+        coverage.require_atop()
     items = active_corpus().select(party=pid, on=day, kind=kind, source=source.value if source else None)
     if as_json:
         _emit({"treaties": [t.summary() for t in items]})
@@ -166,12 +170,22 @@ def strength() -> None:
 
 
 @app.command()
-def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None:
-    """Resolve a state name or code.
+def state(
+    query: Annotated[str, typer.Argument(help="A name or code.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Resolve a state name or code: its id, name, COW number and abbreviation, and system membership.
 
     Example: foedus state DPRK
     """
-    _emit(states.resolve(query).as_json())
+    doc = states.resolve(query).as_json()
+    if as_json:
+        _emit(doc)
+        return
+    spells = ", ".join(f"{m['start']} to {m['end'] or 'today'}" for m in doc["membership"])
+    console.print(f"{doc['id']}  {doc['name']}  (COW {doc['cow'] or '—'}, {doc['cowc'] or '—'})\n"
+                  f"state-system member: {spells or 'unknown (run `foedus data fetch cow-states`)'}",
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 app.add_typer(panel_app, name="panel")

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import limits, render_war, scaleout
 from .cascade import cascade as run_cascade
 from .cascade import prepare
-from .engine import make_event
+from .engine import event_json, make_event
 from .errors import FoedusError
 from .model import Act
 from .reliability import load_overrides, shipped
@@ -81,9 +81,15 @@ def cascade(
         _cli().console.print(render_war.cascade(c))
 
 
+def _explain_priors(value: bool) -> None:
+    if value:
+        _cli().console.print(render_war.priors(shipped()))
+        raise typer.Exit()
+
+
 @app.command()
 def simulate(
-    target: Annotated[str | None, typer.Option(help="The attacked state.")] = None,
+    target: Target,
     attacker: Attackers = [],  # noqa: B006
     on: On = None,
     place: Place = None,
@@ -95,16 +101,13 @@ def simulate(
     scheduler: Scheduler = None,
     dask: Dask = None,
     as_json: AsJson = False,
-    explain_priors: Annotated[bool, typer.Option("--explain-priors", help="Print the priors and stop.")] = False,
+    explain_priors: Annotated[bool, typer.Option(
+        "--explain-priors", is_eager=True, callback=_explain_priors, help="Print the priors and stop.")] = False,
 ) -> None:
     """Monte Carlo of the cascade, each obligation honoured with a probability.
 
     Example: foedus simulate --target PRK --attacker KOR --on 2025-03-01 --draws 100000 --seed 7
     """
-    if explain_priors:
-        return _cli().console.print(render_war.priors(shipped()))
-    if target is None:
-        raise FoedusError("--target is required (or use --explain-priors)")
     limits.draws(draws)
     limits.seed(seed)
     sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
@@ -113,9 +116,9 @@ def simulate(
         task = bar.add_task("draws", total=draws)
         sim = run_simulation(sc, draws, seed, ov, client, progress=lambda n: bar.advance(task, n))
     if as_json:
-        _cli()._emit(sim.as_json())
+        _cli()._emit({"event": event_json(sc.event), **sim.as_json()})
     else:
-        _cli().console.print(render_war.simulation(sim))
+        _cli().console.print(render_war.simulation(sim, sc.event))
 
 
 @app.command()

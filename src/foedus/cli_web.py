@@ -44,9 +44,23 @@ def serve(
 
 def network(
     on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON with layout positions, as the API does.")] = False,
 ) -> None:
-    """Print the alliance network on a date as JSON: states, obligations in force, layout.
+    """The alliance network on a date: each pair of states bound by obligations in force, its strongest
+    class and the treaties; --json adds the layout.
 
     Example: foedus network --on 2025-03-01
     """
-    _emit(alliance_network(_day(on) or date.today()).as_json())
+    doc = alliance_network(_day(on) or date.today()).as_json()
+    if as_json:
+        _emit(doc)
+        return
+    from rich.table import Table
+
+    names = {n["id"]: n["name"] for n in doc["nodes"]}
+    table = Table(title=f"alliance network on {doc['on']}: {len(doc['nodes'])} states, {len(doc['edges'])} ties")
+    for col in ("state", "state", "strongest", "treaties"):
+        table.add_column(col, overflow="fold")
+    for e in doc["edges"]:
+        table.add_row(names[e["source"]], names[e["target"]], e["strength"], ", ".join(e["treaties"]))
+    console.print(table)

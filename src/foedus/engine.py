@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from . import places, states, store
+from . import coverage, places, states, store
 from .corpus.loader import Corpus
 from .dates import as_date
 from .errors import FoedusError, choice
@@ -62,24 +62,28 @@ class Assessment:
 
     def as_json(self) -> dict:
         """The JSON document of ``foedus assess --json`` and the API."""
-        e = self.event
         return {
-            "event": {
-                "attackers": list(e.attackers),
-                "target": e.target,
-                "on": e.on.isoformat(),
-                "act": e.act.value,
-                "place": {
-                    "name": e.place.name,
-                    "state": e.place.state,
-                    "kind": e.place.kind.value,
-                    "regions": list(e.place.regions),
-                    "administered_by": e.place.administrator,
-                },
-            },
+            "event": event_json(self.event),
             "findings": [f.as_json() for f in self.findings],
             "notes": list(self.notes),
         }
+
+
+def event_json(e: Event) -> dict:
+    """An event as the JSON documents of the CLI and API show it."""
+    return {
+        "attackers": list(e.attackers),
+        "target": e.target,
+        "on": e.on.isoformat(),
+        "act": e.act.value,
+        "place": {
+            "name": e.place.name,
+            "state": e.place.state,
+            "kind": e.place.kind.value,
+            "regions": list(e.place.regions),
+            "administered_by": e.place.administrator,
+        },
+    }
 
 
 def make_event(
@@ -123,10 +127,10 @@ def assess(
 
 
 def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
-    """Findings for a ready-made event."""
-    corpus = corpus if corpus is not None else store.active_corpus()
+    """Findings for a ready-made event; with the active corpus, notes on missing or outdated data too."""
     findings: list[Finding] = []
-    notes: list[str] = []
+    notes: list[str] = [] if corpus is not None else coverage.notes(event.on)
+    corpus = corpus if corpus is not None else store.active_corpus()
     involved = {event.target, *event.attackers}
     for treaty in corpus:
         parties = {m.state for m in treaty.parties}
