@@ -263,3 +263,7 @@ from . import cli_web  # noqa: E402  (its commands reuse the helpers above)
 
 app.command()(cli_web.serve)
 app.command()(cli_web.network)
+
+from .cli_treaty import new_treaty  # noqa: E402
+
+app.command("new-treaty")(new_treaty)

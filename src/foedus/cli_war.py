@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import limits, render_war, scaleout
 from .cascade import cascade as run_cascade
 from .cascade import prepare
-from .engine import event_json, make_event
+from .engine import make_event
 from .errors import FoedusError
 from .model import Act
 from .reliability import load_overrides, shipped
@@ -116,7 +116,7 @@ def simulate(
         task = bar.add_task("draws", total=draws)
         sim = run_simulation(sc, draws, seed, ov, client, progress=lambda n: bar.advance(task, n))
     if as_json:
-        _cli()._emit({"event": event_json(sc.event), **sim.as_json()})
+        _cli()._emit(sim.as_json())
     else:
         _cli().console.print(render_war.simulation(sim, sc.event))
 
