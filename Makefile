@@ -29,12 +29,14 @@ test: $(BIN)/.installed
 licences: $(BIN)/.installed
 	$(BIN)/python -m pytest -q tests/test_licences.py
 
-# Regenerate requirements.lock from pyproject.toml (dependencies, the test extra, the build backend),
+# Regenerate requirements.lock from pyproject.toml (dependencies, the test extra, the build backend and
+# what it needs for an editable install),
 # for every platform and Python >= 3.11, with pinned uv in a throwaway venv.
 lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
 	.lock-venv/bin/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' > .lock-build.in
+	echo editables >> .lock-build.in  # what hatchling needs to build the editable install
 	.lock-venv/bin/uv pip compile --universal --python-version 3.11 --generate-hashes --extra test --no-header \
 		-o requirements.lock pyproject.toml .lock-build.in
 	rm -rf .lock-build.in .lock-venv
