@@ -9,20 +9,7 @@ import pytest
 
 import foedus
 from foedus import store
-from foedus.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _no_user_corpus():
-    yield
-    store.use_corpus([])
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
+from cli_fixture import cli
 
 
 def test_version(capsys):

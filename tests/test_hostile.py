@@ -25,7 +25,7 @@ import pytest
 
 import foedus
 from foedus import limits, store
-from foedus.cli import main
+from cli_fixture import cli
 from foedus.corpus.loader import check_treaty_file, load_corpus
 from foedus.errors import CorpusError, DataError, FoedusError
 from foedus.outputs import atomic_output
@@ -39,20 +39,6 @@ ROWS = pl.DataFrame(
     schema=SCHEMA,
 )
 KOREA = ["--target", "PRK", "--attacker", "KOR", "--on", "2025-03-01"]
-
-
-@pytest.fixture(autouse=True)
-def _no_user_corpus():
-    yield
-    store.use_corpus([])
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``foedus ARGS`` in process: (exit code, stdout, stderr)."""
-    with pytest.raises(SystemExit) as done:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
 
 
 def one_line_error(capsys, *args: str) -> str:
