@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,20 @@ def test_dyad_years_are_directed_by_default(capsys):
 def test_readme_says_how_to_run_foedus_after_make_run():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert ".venv/bin/foedus" in readme and "source .venv/bin/activate" in readme
+
+
+def test_every_data_printing_command_takes_json(capsys):
+    code, out, _ = cli(capsys, "strength", "--json")
+    assert code == 0 and [r["class"] for r in json.loads(out)["rubric"]][:2] == ["A-AUTO", "B-ASSIST"]
+    code, out, _ = cli(capsys, "data", "status", "--json")
+    assert code == 0 and json.loads(out)["imports"] == []
+
+
+def test_python_dates_and_years_as_the_cli_writes_them(cow_states):
+    from foedus.panel import create_state_years
+
+    assert foedus.compare("nato-1949", on="1950-01-01", on_b="2024-06-01").as_json() == \
+        foedus.compare("nato-1949", on=date(1950, 1, 1), on_b=date(2024, 6, 1)).as_json()
+    assert create_state_years("1990-1991").frame.equals(create_state_years((1990, 1991)).frame)
+    with pytest.raises(foedus.FoedusError, match="bad --years"):
+        create_state_years("1990-99999")

@@ -23,7 +23,7 @@ from .engine import assess as assess_event
 from .dates import as_date
 from .errors import FoedusError
 from .model import Act, Kind
-from .store import active_corpus, use_corpus
+from .store import active_corpus, corpus_paths, use_corpus
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -126,7 +126,7 @@ def compare(
     Example: foedus compare rus-prk-2024 sun-prk-1961
     Example: foedus compare nato-1949 --on 1950-01-01 --on-b 2024-06-01
     """
-    c = compare_treaties(a, b, _day(on), _day(on_b))
+    c = compare_treaties(a, b, _day(on), _day(on_b), active_corpus() if corpus_paths() else None)
     if as_json:
         _emit(c.as_json())
     else:
@@ -161,12 +161,17 @@ def validate(
 
 
 @app.command()
-def strength() -> None:
+def strength(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Print the strength rubric used for every obligation.
 
     Example: foedus strength
     """
-    console.print(render.rubric())
+    if as_json:
+        from .strength import RUBRIC
+
+        _emit({"rubric": [{"class": s.label, "rank": int(s), "meaning": m, "rule": r} for s, m, r in RUBRIC]})
+    else:
+        console.print(render.rubric())
 
 
 @app.command()

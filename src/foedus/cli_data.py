@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from dataclasses import asdict
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated
@@ -64,11 +67,16 @@ def import_(
 
 
 @app.command()
-def status() -> None:
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Show what is loaded in the local store: dataset, version, rows, when, checksum.
 
     Example: foedus data status
     """
     records = store.imports()
+    if as_json:
+        doc = {"store": str(store.store_path()),
+               "imports": [{**asdict(r), "imported_at": r.imported_at.astimezone(UTC).isoformat()} for r in records]}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
     console.print(f"store {store.store_path()}:\n" + _lines(records) if records else
                   "Nothing imported; run `foedus data fetch atop`, then `foedus data import atop`.", soft_wrap=True)

@@ -140,7 +140,9 @@ def parse_years(text: str) -> tuple[int, int]:
     return limits.parse_years(text, SYSTEM_YEARS)
 
 
-def _check_years(years: tuple[int, int]) -> tuple[int, int]:
+def _check_years(years: tuple[int, int] | str) -> tuple[int, int]:
+    if isinstance(years, str):  # "1946-2016", as the CLI's --years takes it
+        years = limits.parse_years(years, SYSTEM_YEARS)
     first, last = years
     lo, hi = SYSTEM_YEARS
     if not lo <= first <= last <= hi:
@@ -174,7 +176,7 @@ def _member_years(years: tuple[int, int], states_file: Path | None) -> pl.DataFr
     )
 
 
-def create_state_years(years: tuple[int, int] = SYSTEM_YEARS, states_file: Path | None = None) -> Panel:
+def create_state_years(years: tuple[int, int] | str = SYSTEM_YEARS, states_file: Path | None = None) -> Panel:
     """Every COW system member in every year: ``ccode, year``."""
     years = _check_years(years)
     frame = _member_years(years, states_file).sort("ccode", "year")
@@ -182,7 +184,7 @@ def create_state_years(years: tuple[int, int] = SYSTEM_YEARS, states_file: Path 
 
 
 def create_dyad_years(
-    years: tuple[int, int] = SYSTEM_YEARS, directed: bool = True, states_file: Path | None = None
+    years: tuple[int, int] | str = SYSTEM_YEARS, directed: bool = True, states_file: Path | None = None
 ) -> Panel:
     """Every pair of states that were system members on a same day of a year: ``ccode1, ccode2, year``.
 
@@ -498,7 +500,7 @@ def _year_similarity(
 
 
 def dyad_year_panel(
-    years: tuple[int, int] = SYSTEM_YEARS,
+    years: tuple[int, int] | str = SYSTEM_YEARS,
     directed: bool = False,
     alliances: bool = True,
     measures: tuple[str, ...] = (),
@@ -521,7 +523,7 @@ def dyad_year_panel(
 
 
 def state_year_panel(
-    years: tuple[int, int] = SYSTEM_YEARS,
+    years: tuple[int, int] | str = SYSTEM_YEARS,
     alliances: bool = True,
     states_file: Path | None = None,
     atop_file: Path | None = None,
