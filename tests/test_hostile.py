@@ -467,3 +467,18 @@ def test_the_python_api_accepts_what_the_cli_accepts():
     assert a.as_json() == b.as_json()
     with pytest.raises(FoedusError, match="bad --act: 'bombing'"):
         foedus.assess("PRK", "KOR", on="2025-03-01", act="bombing")
+
+
+def test_the_api_answers_hostile_input_with_4xx():
+    from fastapi.testclient import TestClient
+
+    from foedus.api import create_app
+
+    client = TestClient(create_app())
+    for path in ("/api/states/ABC²", "/api/states/" + "7" * 150, "/api/states/²³¹"):
+        r = client.get(path)
+        assert r.status_code == 400 and "unknown" in r.json()["error"], (path, r.text)
+    r = client.post("/api/assess", json={"target": "PRK", "attackers": ["KOR"], "on": 20250301})
+    assert r.status_code == 422 and "20250301 is a number, not a date" in r.json()["error"]
+    r = client.post("/api/assess", json={"target": "PRK", "attackers": ["KOR"], "on": "2025-02-30"})
+    assert r.status_code == 422
