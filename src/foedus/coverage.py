@@ -8,6 +8,7 @@ report "no treaty binds" as if that were the whole story.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from . import states, store
 from .errors import DataError
@@ -18,8 +19,14 @@ CURATED_FROM = date(1945, 1, 1)  # the bundled corpus's historical reach: treati
 
 
 def atop_version() -> str | None:
-    """The imported ATOP release, or None when ATOP is not imported."""
-    return next((r.version for r in store.imports() if r.dataset == "atop"), None)
+    """The imported ATOP release, or None when ATOP is not imported (read once per store state)."""
+    path = store.store_path()
+    return _atop_version(str(path), path.stat().st_mtime_ns if path.exists() else None)
+
+
+@lru_cache(maxsize=4)
+def _atop_version(path: str, stamp: int | None) -> str | None:  # the arguments key the cache
+    return next((r.version for r in store.imports() if r.dataset == "atop"), None) if stamp is not None else None
 
 
 def require_atop() -> None:

@@ -127,10 +127,10 @@ def assess(
 
 
 def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
-    """Findings for a ready-made event; with the active corpus, notes on missing or outdated data too."""
-    findings: list[Finding] = []
-    notes: list[str] = [] if corpus is not None else coverage.notes(event.on)
+    """Findings for a ready-made event, with notes (last: what the installed data leave unchecked)."""
     corpus = corpus if corpus is not None else store.active_corpus()
+    findings: list[Finding] = []
+    notes: list[str] = []
     involved = {event.target, *event.attackers}
     for treaty in corpus:
         parties = {m.state for m in treaty.parties}
@@ -148,7 +148,7 @@ def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
                 continue
             findings.extend(_evaluate(treaty, ob, members, event))
     findings.sort(key=lambda f: (_ORDER[f.status], -int(f.strength), f.treaty, f.obligor, f.beneficiary))
-    return Assessment(event=event, findings=tuple(findings), notes=tuple(notes))
+    return Assessment(event=event, findings=tuple(findings), notes=(*notes, *coverage.notes(event.on)))
 
 
 def _not_member_note(treaty: Treaty, sid: str, day: date) -> str:
