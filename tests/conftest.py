@@ -15,6 +15,15 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FOEDUS_DATA_DIR", str(tmp_path_factory.mktemp("foedus-data")))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_corpus():
+    """A test that names its own treaty files (`--corpus`) leaves none behind for the next."""
+    yield
+    from foedus import store
+
+    store.use_corpus([])
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real datasets beside the repository; tests that need them skip without them."""

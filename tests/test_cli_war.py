@@ -95,7 +95,7 @@ def test_sweep_writes_parquet(cow_states, tmp_path):
     [
         (["simulate", *KOREA, "--dask", "remote"], "bad --dask: 'remote'"),
         (["simulate", *KOREA, "--draws", "0"], "bad --draws: 0"),
-        (["simulate", "--on", "2025-03-01"], "--target is required"),
+        (["simulate", "--on", "2025-03-01"], "Missing option '--target'"),
         (["simulate", *KOREA, "--overrides", "/nonexistent/ov.yaml"], "/nonexistent/ov.yaml: cannot read"),
         (
             ["simulate", *KOREA, "--scheduler", "tcp://127.0.0.1:9"],

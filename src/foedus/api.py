@@ -29,7 +29,7 @@ from .compare import compare
 from .corpus.loader import Corpus
 from .engine import assess
 from .errors import FoedusError, UnknownTreatyError
-from .model import Act, Kind
+from .model import Act, Day, Kind
 from .network import network
 from .strength import RUBRIC
 
@@ -53,7 +53,7 @@ class Scenario(BaseModel):
                         description="The attacked state: name, ISO3, COW number or abbreviation.")
     attackers: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
         default=[], max_length=20, examples=[["South Korea"]])
-    on: date | None = Field(default=None, description="YYYY-MM-DD (default: today).")
+    on: Day | None = Field(default=None, description="YYYY-MM-DD (default: today); a number is not a date.")
     place: str | None = Field(default=None, max_length=200, description="A named place (see /api/places).")
     act: Act = Act.ARMED_ATTACK
 

@@ -69,10 +69,12 @@ def assess(
 
     Example: foedus assess --target PRK --attacker KOR --on 2025-03-01
     """
-    from . import render
+    from . import coverage, render
     from .engine import assess as assess_event
 
     result = assess_event(target, attacker, _day(on), place, act)
+    if not result.findings:
+        coverage.require_complete(result.event.on)
     if as_json:
         _emit(_with_releases(result.as_json()))
     else:
@@ -93,11 +95,13 @@ def treaties(
 
     Example: foedus treaties --source atop --party RUS --on 1914-08-01
     """
-    from . import render, states
+    from . import coverage, render, states
     from .store import active_corpus
 
     pid = states.state_id(party) if party else None
     day = _day(on)
+    if source is Origin.ATOP:
+        coverage.require_atop()
     items = active_corpus().select(party=pid, on=day, kind=kind, source=source.value if source else None)
     if as_json:
         _emit({"treaties": [t.summary() for t in items]})
@@ -139,8 +143,9 @@ def compare(
     """
     from . import render
     from .compare import compare as compare_treaties
+    from .store import active_corpus, corpus_paths
 
-    c = compare_treaties(a, b, _day(on), _day(on_b))
+    c = compare_treaties(a, b, _day(on), _day(on_b), active_corpus() if corpus_paths() else None)
     if as_json:
         _emit(c.as_json())
     else:
@@ -177,14 +182,19 @@ def validate(
 
 
 @app.command()
-def strength() -> None:
+def strength(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Print the strength rubric used for every obligation.
 
     Example: foedus strength
     """
     from . import render
 
-    console.print(render.rubric())
+    if as_json:
+        from .strength import RUBRIC
+
+        _emit({"rubric": [{"class": s.label, "rank": int(s), "meaning": m, "rule": r} for s, m, r in RUBRIC]})
+    else:
+        console.print(render.rubric())
 
 
 @app.command()
@@ -209,14 +219,24 @@ def places(
 
 
 @app.command()
-def state(query: Annotated[str, typer.Argument(help="A name or code.")]) -> None:
-    """Resolve a state name or code.
+def state(
+    query: Annotated[str, typer.Argument(help="A name or code.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Resolve a state name or code: its id, name, COW number and abbreviation, and system membership.
 
     Example: foedus state DPRK
     """
     from . import states
 
-    _emit(states.resolve(query).as_json())
+    doc = states.resolve(query).as_json()
+    if as_json:
+        _emit(doc)
+        return
+    spells = ", ".join(f"{m['start']} to {m['end'] or 'today'}" for m in doc["membership"])
+    console.print(f"{doc['id']}  {doc['name']}  (COW {doc['cow'] or '—'}, {doc['cowc'] or '—'})\n"
+                  f"state-system member: {spells or 'unknown (run `foedus data fetch cow-states`)'}",
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 app.add_typer(panel_app, name="panel")
@@ -321,3 +341,7 @@ app.command()(cli_web.network)
 from . import cli_draft  # noqa: E402  (foedus draft: text in, draft coding out)
 
 app.command()(cli_draft.draft)
+
+from .cli_treaty import new_treaty  # noqa: E402
+
+app.command("new-treaty")(new_treaty)

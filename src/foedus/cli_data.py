@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from dataclasses import asdict
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -93,8 +96,8 @@ def import_(
 
 
 @app.command()
-def status() -> None:
-    """Show every dataset: what is imported (release, rows, when, checksum) and the checksums recorded at download.
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Show what is loaded in the local store: dataset, version, rows, when, checksum.
 
     Example: foedus data status
     """
@@ -122,6 +125,12 @@ def status() -> None:
                 ddyr = dataset.path(version, "ddyr")
                 if ddyr.exists():
                     lines.append(f"  directed dyad-year file {version}: {ddyr}")
+    if as_json:
+        doc = {"store": str(store.store_path()),
+               "imports": [{**asdict(r), "imported_at": r.imported_at.astimezone(UTC).isoformat()} for r in records],
+               "downloads": [{**asdict(d), "recorded_at": d.recorded_at.astimezone(UTC).isoformat()} for d in recorded]}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
     console.print("\n".join(lines), soft_wrap=True)
 
 

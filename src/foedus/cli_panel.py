@@ -11,6 +11,7 @@ from rich.console import Console
 
 from . import citations
 from .errors import FoedusError
+from .outputs import check_target
 
 if TYPE_CHECKING:
     from .panel import Panel
@@ -56,7 +57,8 @@ def _done(result: Panel, output: Path) -> None:
 def dyad_years(
     output: Output,
     years: Years = None,
-    directed: Annotated[bool, typer.Option("--directed", help="Both (a, b) and (b, a); default non-directed.")] = False,
+    directed: Annotated[bool, typer.Option("--directed/--non-directed", help=(
+        "Directed: both (a, b) and (b, a), as peacesciencer and create_dyad_years(); --non-directed: a < b only."))] = True,
     similarity: Annotated[str | None, typer.Option(help="Comma-separated: s, kappa, pi, tau-b.")] = None,
     ties: Annotated[str, typer.Option(help="Portfolio ties: valued (ATOP 0-3) or binary.")] = "valued",
     distance: Annotated[str, typer.Option(help="absolute or squared (S, kappa, pi).")] = "absolute",
@@ -74,6 +76,7 @@ def dyad_years(
     """
     from . import panel
 
+    check_target(output, panel.FORMATS)
     caps = panel.read_capabilities(capabilities) if capabilities else None
     result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
                                    ties, distance, caps, states_file=states_file, atop_file=atop_file,
@@ -97,6 +100,7 @@ def state_years(
     """
     from . import panel
 
+    check_target(output, panel.FORMATS)
     result = panel.state_year_panel(panel.parse_years(years), not no_alliances, states_file, atop_file, atop_version)
     _done(_addons(result, cow_majors, None), output)
 

@@ -79,9 +79,18 @@ def cascade(
         _cli().console.print(render_war.cascade(c))
 
 
+def _explain_priors(value: bool) -> None:
+    if value:
+        from . import render_war
+        from .reliability import shipped
+
+        _cli().console.print(render_war.priors(shipped()))
+        raise typer.Exit()
+
+
 @app.command()
 def simulate(
-    target: Annotated[str | None, typer.Option(help="The attacked state.")] = None,
+    target: Target,
     attacker: Attackers = [],  # noqa: B006
     on: On = None,
     place: Place = None,
@@ -93,7 +102,8 @@ def simulate(
     scheduler: Scheduler = None,
     dask: Dask = None,
     as_json: AsJson = False,
-    explain_priors: Annotated[bool, typer.Option("--explain-priors", help="Print the priors and stop.")] = False,
+    explain_priors: Annotated[bool, typer.Option(
+        "--explain-priors", is_eager=True, callback=_explain_priors, help="Print the priors and stop.")] = False,
 ) -> None:
     """Monte Carlo of the cascade, each obligation honoured with a probability.
 
@@ -102,14 +112,10 @@ def simulate(
     from . import render_war
     from .cascade import prepare
     from .engine import make_event
-    from .reliability import load_overrides, shipped
+    from .reliability import load_overrides
     from .reliability import simulate as run_simulation
     from .store import active_corpus
 
-    if explain_priors:
-        return _cli().console.print(render_war.priors(shipped()))
-    if target is None:
-        raise FoedusError("--target is required (or use --explain-priors)")
     limits.draws(draws)
     limits.seed(seed)
     sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
@@ -120,7 +126,7 @@ def simulate(
     if as_json:
         _cli()._emit(_cli()._with_releases(sim.as_json()))
     else:
-        _cli().console.print(render_war.simulation(sim))
+        _cli().console.print(render_war.simulation(sim, sc.event))
 
 
 @app.command()

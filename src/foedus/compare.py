@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .corpus.loader import Corpus, bundled
+from .dates import as_date
 from .model import Kind, Obligation, Treaty
 from .strength import strength
 
@@ -142,8 +143,8 @@ def _main(t: Treaty, kind: Kind, day: date | None) -> Obligation | None:
 def compare(
     a: str | Treaty,
     b: str | Treaty | None = None,
-    on: date | None = None,
-    on_b: date | None = None,
+    on: date | str | None = None,
+    on_b: date | str | None = None,
     corpus: Corpus | None = None,
 ) -> Comparison:
     """Compare two treaties (ids or objects), or one treaty at two dates, one row per obligation kind.
@@ -152,6 +153,7 @@ def compare(
     force on each side's date.
     """
     corpus = corpus if corpus is not None else bundled()
+    on, on_b = as_date(on, "--on"), as_date(on_b, "--on-b")
     ta = a if isinstance(a, Treaty) else corpus.get(a)
     tb = ta if b is None else (b if isinstance(b, Treaty) else corpus.get(b))
     on_b = on_b or on

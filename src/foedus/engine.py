@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from . import places, states, store
+from . import coverage, places, states, store
 from .corpus.loader import Corpus
 from .dates import as_date
 from .errors import FoedusError, choice
@@ -63,24 +63,28 @@ class Assessment:
 
     def as_json(self) -> dict:
         """The JSON document of ``foedus assess --json`` and the API."""
-        e = self.event
         return {
-            "event": {
-                "attackers": list(e.attackers),
-                "target": e.target,
-                "on": e.on.isoformat(),
-                "act": e.act.value,
-                "place": {
-                    "name": e.place.name,
-                    "state": e.place.state,
-                    "kind": e.place.kind.value,
-                    "regions": list(e.place.regions),
-                    "administered_by": e.place.administrator,
-                },
-            },
+            "event": event_json(self.event),
             "findings": [f.as_json() for f in self.findings],
             "notes": list(self.notes),
         }
+
+
+def event_json(e: Event) -> dict:
+    """An event as the JSON documents of the CLI and API show it."""
+    return {
+        "attackers": list(e.attackers),
+        "target": e.target,
+        "on": e.on.isoformat(),
+        "act": e.act.value,
+        "place": {
+            "name": e.place.name,
+            "state": e.place.state,
+            "kind": e.place.kind.value,
+            "regions": list(e.place.regions),
+            "administered_by": e.place.administrator,
+        },
+    }
 
 
 def make_event(
@@ -124,7 +128,7 @@ def assess(
 
 
 def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
-    """Findings for a ready-made event."""
+    """Findings for a ready-made event, with notes (last: what the installed data leave unchecked)."""
     corpus = corpus if corpus is not None else store.active_corpus()
     findings: list[Finding] = []
     notes: list[str] = []
@@ -145,7 +149,7 @@ def assess_event(event: Event, corpus: Corpus | None = None) -> Assessment:
                 continue
             findings.extend(_evaluate(treaty, ob, members, event))
     findings.sort(key=lambda f: (_ORDER[f.status], -int(f.strength), f.treaty, f.obligor, f.beneficiary))
-    return Assessment(event=event, findings=tuple(findings), notes=tuple(notes))
+    return Assessment(event=event, findings=tuple(findings), notes=(*notes, *coverage.notes(event.on)))
 
 
 def _not_member_note(treaty: Treaty, sid: str, day: date) -> str:

@@ -24,12 +24,12 @@ def check_target(path: Path, formats: tuple[str, ...] = ()) -> Path:
     """``path`` if a file may be written there (with one of the suffixes ``formats``, if given);
     else a one-line error saying why not."""
     path = Path(path)
-    if formats and path.suffix.lower() not in formats:
-        raise FoedusError(f"{path}: unknown output format {path.suffix or '(none)'!r} (use {' or '.join(formats)})")
     try:
         st = path.lstat() if path.is_symlink() and not path.exists() else path.stat()
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        raise FoedusError(f"{path}: {path.parent} is not a folder") from None
     except OSError as exc:
         raise FoedusError(f"{path}: cannot write here ({exc.strerror})") from None
     if st is not None:
@@ -38,6 +38,8 @@ def check_target(path: Path, formats: tuple[str, ...] = ()) -> Path:
         if not stat.S_ISREG(st.st_mode):
             raise FoedusError(f"{path}: exists and is not a regular file (a device, FIFO, socket or dangling link);"
                               " refusing to replace it")
+    if formats and path.suffix.lower() not in formats:
+        raise FoedusError(f"{path}: unknown output format {path.suffix or '(none)'!r} (use {' or '.join(formats)})")
     parent = path.parent
     if not parent.is_dir():
         raise FoedusError(f"{path}: the folder {parent} does not exist")

@@ -248,7 +248,9 @@ def _cow_list(states_file: Path | None) -> states.CowList:
     return states.read_cow_list(_require(states_file, states.cow_states_path(), "cow-states"))
 
 
-def _check_years(years: tuple[int, int] | None, listed: states.CowList) -> tuple[int, int]:
+def _check_years(years: tuple[int, int] | str | None, listed: states.CowList) -> tuple[int, int]:
+    if isinstance(years, str):  # "1946-2016", as the CLI's --years takes it
+        years = limits.parse_years(years, coverage=None)
     lo, hi = SYSTEM_START_YEAR, listed.last_day.year
     first, last = years or (lo, hi)
     if not lo <= first <= last <= hi:
@@ -288,7 +290,7 @@ def _member_years(years: tuple[int, int], listed: states.CowList) -> pl.DataFram
     )
 
 
-def create_state_years(years: tuple[int, int] | None = None, states_file: Path | None = None) -> Panel:
+def create_state_years(years: tuple[int, int] | str | None = None, states_file: Path | None = None) -> Panel:
     """Every COW system member in every year (default: all the COW list's years): ``ccode, year``."""
     listed = _cow_list(states_file)
     years = _check_years(years, listed)
@@ -299,7 +301,7 @@ def create_state_years(years: tuple[int, int] | None = None, states_file: Path |
 
 
 def create_dyad_years(
-    years: tuple[int, int] | None = None, directed: bool = True, states_file: Path | None = None
+    years: tuple[int, int] | str | None = None, directed: bool = True, states_file: Path | None = None
 ) -> Panel:
     """Every pair of states that were system members on a same day of a year: ``ccode1, ccode2, year``.
 
@@ -648,7 +650,7 @@ def _year_similarity(
 
 
 def dyad_year_panel(
-    years: tuple[int, int] | None = None,
+    years: tuple[int, int] | str | None = None,
     directed: bool = False,
     alliances: bool = True,
     measures: tuple[str, ...] = (),
@@ -671,7 +673,7 @@ def dyad_year_panel(
 
 
 def state_year_panel(
-    years: tuple[int, int] | None = None,
+    years: tuple[int, int] | str | None = None,
     alliances: bool = True,
     states_file: Path | None = None,
     atop_file: Path | None = None,

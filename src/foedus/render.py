@@ -13,7 +13,7 @@ from rich.text import Text
 from . import states
 from .compare import FIELDS, Comparison, describe
 from .engine import Assessment
-from .model import Status, Treaty
+from .model import Event, Status, Treaty
 from .strength import RUBRIC, strength
 
 _STYLE = {
@@ -56,11 +56,16 @@ class _Findings:
         yield lines
 
 
+def event_title(e: Event) -> str:
+    """One line naming an event: act, target, attackers, place and date."""
+    attackers = ", ".join(states.name(s, e.on) for s in e.attackers) or "an unnamed attacker"
+    return f"{e.act.value} on {states.name(e.target, e.on)} by {attackers} — {e.place.name}, {e.on}"
+
+
 def assessment(a: Assessment) -> Group:
     """The findings as a table, then each obligated or conditional article quoted."""
     e = a.event
-    attackers = ", ".join(states.name(s, e.on) for s in e.attackers) or "an unnamed attacker"
-    title = f"{e.act.value} on {states.name(e.target, e.on)} by {attackers} — {e.place.name}, {e.on}"
+    title = event_title(e)
     rows = [
         (str(i), f"{states.name(f.obligor, e.on)} → {states.name(f.beneficiary, e.on)}", f"{f.treaty} {f.article or '—'}",
          f.kind.value, Text(f.status.value, style=_STYLE[f.status]), f.strength.label)

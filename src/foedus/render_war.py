@@ -8,16 +8,15 @@ from rich.text import Text
 
 from . import states
 from .cascade import Cascade
+from .model import Event
 from .reliability import Prior, Simulation
+from .render import event_title
 
 
 def cascade(c: Cascade) -> Group:
     """The war round by round: who entered, on which side, and the finding that brought each in."""
     e = c.event
-    attackers = ", ".join(states.name(s, e.on) for s in e.attackers) or "an unnamed attacker"
-    table = Table(
-        title=f"{e.act.value} on {states.name(e.target, e.on)} by {attackers} — {e.place.name}, {e.on}", expand=True
-    )
+    table = Table(title=event_title(e), expand=True)
     for col in ("round", "state", "side", "brought in by"):
         table.add_column(col, overflow="fold")
     for en in c.entries:
@@ -52,9 +51,9 @@ def cascade(c: Cascade) -> Group:
     return Group(*parts)
 
 
-def simulation(s: Simulation) -> Group:
+def simulation(s: Simulation, event: Event | None = None) -> Group:
     """Probability of each state joining each side, and the distribution of the war's size."""
-    table = Table(title=f"{s.tally.draws:,} draws, seed {s.seed}")
+    table = Table(title=(f"{event_title(event)}: " if event is not None else "") + f"{s.tally.draws:,} draws, seed {s.seed}")
     for col in ("state", "joins defender", "joins aggressor", "bound to both (stays out)"):
         table.add_column(col, justify="left" if col == "state" else "right")
     for r in s.probabilities():

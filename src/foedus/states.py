@@ -188,12 +188,14 @@ def resolve(query: str | int) -> State:
     text = str(query).strip()
     if not text:
         raise UnknownStateError("empty state name")
+    if text.isdecimal() and len(text) > 4:  # COW numbers have at most three digits; int() refuses 4301
+        raise UnknownStateError(f"unknown COW state number: {text[:8]}... ({len(text)} digits)")
     entity = entities.lookup(text)  # a treaty party outside the state system (data/entities.yaml)
     if entity is not None:
         return entity
     if text.isdecimal():  # int() reads these; isdigit() also admits "²", which it cannot
         return _from_cow(int(text))
-    if len(text) > 3 and text[:3].isalpha() and text[3:].isdigit():  # an id such as "CZE315" or "KOR730"
+    if len(text) > 3 and text[:3].isalpha() and text[3:].isdecimal():  # an id such as "CZE315" or "KOR730"
         st = _from_cow(int(text[3:]))
         if st.id == text.upper():
             return st

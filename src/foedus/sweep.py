@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -207,8 +208,13 @@ def sweep_years(
 ) -> int:
     """Sweep each year's 1 July into one Parquet (a row group per year) or CSV file; returns the row count."""
     check_output(out)
+    lo, hi = limits.COW_YEARS
+    years = list(islice(years, hi - lo + 2))  # never more than the list covers, however long the iterable
+    outside = [y for y in years if not lo <= y <= hi]
+    if outside or len(years) > hi - lo + 1:
+        raise FoedusError(f"bad --years: {(outside or years)[0]} and on: sweeps cover the COW state system list ({lo}-{hi})"
+                          ", each year once")
     corpus = corpus if corpus is not None else active_corpus()
-    years = list(years)
     members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
     results: dict[int, pl.DataFrame] = {}
     if client is None:

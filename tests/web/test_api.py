@@ -83,10 +83,10 @@ def test_show_compare_state_and_network_match_the_cli(client):
     assert without_meta(client.get(f"/api/treaties/{a}").json()) == cli_json("show", a, "--json")
     assert without_meta(client.get("/api/compare", params={"a": a, "b": b}).json()) == cli_json("compare", a, b, "--json")
     state = client.get("/api/states/DPRK").json()
-    assert without_meta(state) == cli_json("state", "DPRK")
+    assert without_meta(state) == cli_json("state", "DPRK", "--json")
     assert state["id"] == "PRK"
     net = client.get("/api/network", params={"on": "2025-03-01"}).json()
-    assert without_meta(net) == cli_json("network", "--on", "2025-03-01")
+    assert without_meta(net) == cli_json("network", "--on", "2025-03-01", "--json")
 
 
 def test_openapi_documents_every_route(client):

@@ -151,9 +151,10 @@ def _release(value: str) -> str:
 
 
 def _whole(name: str) -> pl.Expr:
-    """A text column of whole numbers (written ``3`` or ``3.0``) as Int64; anything else null."""
+    """A text column of whole numbers (written ``3`` or ``3.0``) as Int64; anything else null, as are
+    numbers too large for a float to hold exactly (``1e300``), which Int64 could not hold either."""
     values = pl.col(name).str.strip_chars().cast(pl.Float64, strict=False)
-    return pl.when(values == values.floor()).then(values).cast(pl.Int64).alias(name)
+    return pl.when((values == values.floor()) & (values.abs() <= 2**53)).then(values).cast(pl.Int64).alias(name)
 
 
 def _blank(name: str) -> pl.Expr:

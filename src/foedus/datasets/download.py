@@ -176,7 +176,7 @@ def _download(url: str, dest: Path, rel: Release, expected: Expected, progress: 
         if not resumed:
             have = 0
         length = response.headers.get("Content-Length")
-        total = have + int(length) if length is not None and length.strip().isdecimal() else None
+        total = have + int(length) if length is not None and length.strip().isdecimal() else None  # not "abc"
         if total is not None and total > expected.max_bytes:
             part.unlink(missing_ok=True)
             raise DataError(f"{url}: the server announces {total:,} bytes, more than this release can be "
