@@ -27,3 +27,7 @@ class CorpusError(FoedusError):
 
 class DataError(FoedusError):
     """A dataset that is missing, corrupt, or fails its checksum."""
+
+
+class StoreBusyError(DataError):
+    """The store is locked by another process (an import is writing it); retrying later works."""

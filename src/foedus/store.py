@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled
-from .errors import DataError, FoedusError
+from .errors import DataError, FoedusError, StoreBusyError
 from .model import Treaty
 
 if TYPE_CHECKING:
@@ -60,6 +60,10 @@ def _connect(read_only: bool) -> duckdb.DuckDBPyConnection:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():  # another process is writing it (`foedus data import`)
+            raise StoreBusyError("the store is locked by an import in progress; try again shortly") from None
+        raise DataError(f"{path}: cannot open the store ({str(exc).splitlines()[0]})") from None
     except (duckdb.Error, OSError) as exc:
         raise DataError(f"{path}: cannot open the store ({str(exc).splitlines()[0]})") from None
 

@@ -195,19 +195,30 @@ function enableZoom(svg) {
   box.querySelector("button.fit").addEventListener("click", () => { svg.zoomed = false; setView(svg, svg.fit); });
 }
 
-function selectNode(node, net) {
+let selectRequest = 0; // a later click wins over an earlier answer still on its way
+
+// What a state owes is fetched when it is selected: the network itself carries only the pairs.
+async function selectNode(node, net) {
+  const mine = ++selectRequest;
   $("#net-detail-title").textContent = `${node.name} (${node.id})`;
   const list = $("#net-detail");
-  list.replaceChildren();
-  for (const e of net.edges.filter((x) => x.source === node.id || x.target === node.id)) {
-    for (const o of e.obligations.filter((x) => x.obligor === node.id)) {
-      const art = o.article ? `Art. ${o.article}` : "no article";
-      list.appendChild(el("li", {}, `owes ${nameOf(o.beneficiary)}: ${o.kind}, ${o.strength} (${o.treaty}, ${art})`));
-    }
-  }
-  if (!list.children.length) list.appendChild(el("li", {}, "owes nothing to anyone on this date"));
+  list.replaceChildren(el("li", {}, "loading…"));
   for (const g of document.querySelectorAll("#net-svg .node")) g.classList.toggle("selected", g.dataset.id === node.id);
   placeNames($("#net-svg"));
+  let owes;
+  try {
+    ({ owes } = await api(`/api/network/${encodeURIComponent(node.id)}?on=${encodeURIComponent(net.on)}`));
+  } catch (err) {
+    if (mine === selectRequest) { list.replaceChildren(); showError(err.message); }
+    return;
+  }
+  if (mine !== selectRequest) return;
+  list.replaceChildren();
+  for (const o of owes) {
+    const art = o.article ? `Art. ${o.article}` : "no article";
+    list.appendChild(el("li", {}, `owes ${nameOf(o.beneficiary)}: ${o.kind}, ${o.strength} (${o.treaty}, ${art})`));
+  }
+  if (!list.children.length) list.appendChild(el("li", {}, "owes nothing to anyone on this date"));
 }
 
 let networkRequest = 0; // answers can arrive out of order: only the latest request is drawn
