@@ -29,6 +29,7 @@ from foedus.testing import start_server
 DATES = ["1914-07-01", "1962-10-01", "1985-07-01", "2025-03-01"]
 TARGET_MS, TARGET_KB, TARGET_PAINT_MS = 300, 500, 1500
 CHROMIUM = Path("/usr/bin/chromium")
+PAINTED = "() => performance.getEntriesByName('network-painted')[0]?.startTime ?? null"
 
 
 def _before(day: date) -> tuple[float, int]:
@@ -66,8 +67,11 @@ def _first_paint(url: str) -> float | None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(url)
-        page.wait_for_function("performance.getEntriesByName('network-painted').length > 0", timeout=60_000)
-        painted = page.evaluate("performance.getEntriesByName('network-painted')[0].startTime")
+        painted = None
+        deadline = time.monotonic() + 60
+        while painted is None and time.monotonic() < deadline:  # polled: the page's CSP forbids eval
+            painted = page.evaluate(PAINTED)
+            page.wait_for_timeout(20)
         browser.close()
     return painted
 
