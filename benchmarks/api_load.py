@@ -95,6 +95,17 @@ def _percentiles(latencies: list[float]) -> tuple[float, float]:
     return q[49] * 1000, q[98] * 1000
 
 
+def _warm(data_dir: Path, jobs: list, concurrency: int) -> tuple[float, list[float], list[str]]:
+    """The warm phase on a server of its own: a warm-up, then ``jobs``."""
+    proc, url = start_server(data_dir)
+    try:
+        load(url, jobs[:200], concurrency)
+        return load(url, jobs, concurrency)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def _with_atop(data_dir: Path) -> str:
     files = [SHARED_DATA / f for f in ("atop4_01_alliance_level.csv", "atop4_01_member_level.csv")]
     if not all(f.is_file() for f in files):
@@ -110,33 +121,45 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warm-concurrency", type=int, default=16)
+    parser.add_argument("--baseline-src", type=Path, help="Another foedus source tree (e.g. `git archive main src`): "
+                        "its server gets the same warm load in this run, for the throughput ratio.")
+    parser.add_argument("--skip-cold", action="store_true", help="Only the warm phase.")
     args = parser.parse_args()
     assess_jobs = [("POST", "/api/assess", SCENARIO)] * args.requests
     with tempfile.TemporaryDirectory() as tmp:
         cold_dir, warm_dir = Path(tmp) / "cold", Path(tmp) / "warm"
-        corpus = _with_atop(cold_dir)
-        proc, url = start_server(cold_dir)
-        try:
-            cold_wall, cold_lat, cold_errors = load(url, [mix(i) for i in range(args.requests)], args.concurrency)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        if not args.skip_cold:
+            corpus = _with_atop(cold_dir)
+            proc, url = start_server(cold_dir)
+            try:
+                cold_wall, cold_lat, cold_errors = load(url, [mix(i) for i in range(args.requests)], args.concurrency)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
         os.environ["FOEDUS_DATA_DIR"] = str(warm_dir)
-        proc, url = start_server(warm_dir)
-        try:
-            load(url, assess_jobs[:200], args.warm_concurrency)  # warm up
-            wall, lat, errors = load(url, assess_jobs, args.warm_concurrency)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        wall, lat, errors = _warm(warm_dir, assess_jobs, args.warm_concurrency)
+        if args.baseline_src:
+            old = os.environ.get("PYTHONPATH")
+            os.environ["PYTHONPATH"] = str(args.baseline_src.resolve())
+            try:
+                old_wall, old_lat, _ = _warm(Path(tmp) / "old", assess_jobs, args.warm_concurrency)
+            finally:
+                os.environ.pop("PYTHONPATH") if old is None else os.environ.update(PYTHONPATH=old)
         baseline = in_process(args.requests)
     rps = len(lat) / wall
     p50, p99 = _percentiles(lat)
-    cold_p50, cold_p99 = _percentiles(cold_lat)
     print(f"warm: POST /api/assess, {len(lat)} requests from {args.warm_concurrency} clients (bundled corpus)")
     print(f"  throughput {rps:8.0f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   errors {len(errors)}"
           f"   (target p99 <= {TARGETS['p99 ms']:.0f} ms: {'met' if p99 <= TARGETS['p99 ms'] else 'MISSED'})")
     print(f"  baseline: foedus.assess in process {baseline:8.0f} calls/s; API / in-process = {rps / baseline:.2f}")
+    if args.baseline_src:
+        old_p50, old_p99 = _percentiles(old_lat)
+        old_rps = len(old_lat) / old_wall
+        print(f"  {args.baseline_src}: {old_rps:8.0f} req/s   p50 {old_p50:7.2f} ms   p99 {old_p99:7.2f} ms; "
+              f"throughput ratio {rps / old_rps:.2f}x (target >= 2x)")
+    if args.skip_cold:
+        return
+    cold_p50, cold_p99 = _percentiles(cold_lat)
     print(f"cold: {len(cold_lat)} mixed requests at {args.concurrency}-way concurrency on a fresh server ({corpus})")
     print(f"  wall {cold_wall:6.2f} s   p50 {cold_p50:7.2f} ms   p99 {cold_p99:7.2f} ms   errors {len(cold_errors)}"
           f"   (target 0 errors, p99 < {TARGETS['cold p99 ms']:.0f} ms: "
