@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -216,6 +217,29 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         return corpus if corpus is not None else store.active_corpus()
 
     networks = Bounded(NETWORKS_KEPT)
+
+    def network_body(day: date) -> bytes:
+        """The encoded network answer of ``day``, kept in ``networks``."""
+        c = active()
+
+        def encode() -> bytes:
+            doc = network(day, c).as_json()
+            return LeanJSON({**doc, "meta": _meta(c, (t for e in doc["edges"] for t in e["treaties"]))}).body
+
+        return networks.get((getattr(c, "digest", None) or id(c), day), encode)  # the store's corpus has a digest
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Lay out today's network while the server starts: the page asks for it first."""
+
+        def warm() -> None:
+            try:
+                network_body(date.today())
+            except FoedusError:  # a store that cannot be read: the page's request reports it
+                pass
+
+        threading.Thread(target=warm, name="warm-network", daemon=True).start()
+        yield
     app = FastAPI(
         title="foedus",
         version=__version__,
@@ -223,6 +247,7 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         docs_url=None,  # the interactive docs pull scripts from a CDN; the page works offline
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(GZipMiddleware, minimum_size=65536, compresslevel=5)  # the big ones: a network of 0.5 MB -> 60 KB
@@ -315,15 +340,7 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         on: Annotated[date | None, Query(description="The date, YYYY-MM-DD (default: today).")] = None,
     ) -> Response:
         """The alliance network on a date, with layout positions (as `foedus network --json`)."""
-        day = on or date.today()
-        c = active()
-
-        def encode() -> bytes:
-            doc = network(day, c).as_json()
-            return LeanJSON({**doc, "meta": _meta(c, (t for e in doc["edges"] for t in e["treaties"]))}).body
-
-        key = (getattr(c, "digest", None) or id(c), day)  # the store's corpus carries its digest
-        body = await to_thread.run_sync(networks.get, key, encode)
+        body = await to_thread.run_sync(network_body, on or date.today())
         return Response(body, media_type="application/json")
 
     @app.get("/api/network/{query}", tags=["network"], responses=ERRORS)
