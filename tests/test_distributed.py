@@ -44,3 +44,13 @@ def test_sweeps_on_the_cluster_equal_the_in_process_run(client, cow_states, tmp_
     sweep_years([1950, 1951], b, ALLIANCES)
     assert pl.read_parquet(a).equals(pl.read_parquet(b))
     assert pl.read_parquet(a)["on"].unique().sort().to_list() == [date(1950, 7, 1), date(1951, 7, 1)]
+
+
+def test_repeated_sweeps_on_one_client_all_finish_and_agree(client, cow_states, tmp_path):
+    expected = sweep_date(DAY, ALLIANCES)
+    for _ in range(5):  # the same kernels shipped again while the last sweep's copies are released
+        assert sweep_date(DAY, ALLIANCES, client=client).equals(expected)
+    for i in range(3):
+        sweep_years([1950, 1951], tmp_path / f"{i}.parquet", ALLIANCES, client=client)
+    frames = [pl.read_parquet(tmp_path / f"{i}.parquet") for i in range(3)]
+    assert all(f.equals(frames[0]) for f in frames)

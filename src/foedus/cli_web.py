@@ -11,6 +11,13 @@ from . import limits
 from .cli import _day, _emit, console
 from .errors import FoedusError
 
+# Past MAX_CONNECTIONS open connections and requests in flight, a request gets 503 at once rather
+# than waiting; an idle keep-alive connection is closed after KEEP_ALIVE_SECONDS, so idle clients
+# cannot hold every slot for long.
+MAX_CONNECTIONS = 256
+KEEP_ALIVE_SECONDS = 5
+BACKLOG = 512
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
@@ -24,7 +31,7 @@ def serve(
 
     import uvicorn
 
-    from .api import create_app
+    from .api import allowed_hosts, create_app
 
     limits.port(port)
     try:
@@ -37,22 +44,36 @@ def serve(
     except (OSError, UnicodeError) as exc:  # a busy port, a host that is not this machine's, a bad name
         raise FoedusError(f"cannot serve on {host}:{port} ({getattr(exc, 'strerror', None) or exc})") from None
     console.print(f"foedus: serving http://{host}:{port}/ (Ctrl-C stops)", markup=False, highlight=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(hosts=allowed_hosts(host, port)), log_level="warning", limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, backlog=BACKLOG))
     server.run(sockets=[sock])
 
 
 def network(
     on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default: today).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with layout positions, as the API does.")] = False,
+    state: Annotated[str | None, typer.Option(help="Print only what this state owes on the date.")] = None,
 ) -> None:
     """The alliance network on a date: each pair of states bound by obligations in force, its strongest
-    class and the treaties; --json adds the layout.
+    class and the treaties; --json adds the layout; --state lists every obligation that state owes.
 
     Example: foedus network --on 2025-03-01
+    Example: foedus network --on 2025-03-01 --state PRK
     """
+    from . import states
+    from .network import alliance_graph, owed_by
     from .network import network as alliance_network
 
-    doc = alliance_network(_day(on) or date.today()).as_json()
+    day = _day(on) or date.today()
+    if state is not None:
+        from . import states
+        from .network import alliance_graph, owed_by
+
+        sid = states.state_id(state)
+        _emit({"state": sid, "on": day.isoformat(), "owes": owed_by(alliance_graph(day), sid)})
+        return
+    doc = alliance_network(day).as_json()
     if as_json:
         _emit(doc)
         return

@@ -50,3 +50,7 @@ def choice(kind: type[E], value: E | str, what: str) -> E:
             return member
     names = ", ".join(m.value for m in kind)
     raise FoedusError(f"bad {what}: {str(value)[:40]!r} (one of {names})")
+
+
+class StoreBusyError(DataError):
+    """The store is locked by another process (an import is writing it); retrying later works."""

@@ -83,13 +83,56 @@ def _component_layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
 def _tie_layout(ties: tuple[tuple[str, str, int], ...]) -> tuple[tuple[str, tuple[float, float]], ...]:
     """The layout of the component made of these (state, state, strength rank) ties; cached, since
     a component keeps its ties for years at a time as the date moves."""
-    g = nx.Graph()
-    g.add_weighted_edges_from(((a, b, 1.0 + 0.25 * (int(Strength.AUTO) - rank)) for a, b, rank in ties),
-                              weight="length")
-    pos = nx.kamada_kawai_layout(g, pos={n: _seed_position(n) for n in sorted(g)}, weight="length")
-    nodes = sorted(pos)
-    scaled = nx.rescale_layout(np.array([pos[n] for n in nodes]), scale=1.0)
-    return tuple((n, (float(x), float(y))) for n, (x, y) in zip(nodes, scaled, strict=True))
+    nodes = sorted({s for a, b, _ in ties for s in (a, b)})
+    at = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    length = np.full((n, n), np.inf)
+    np.fill_diagonal(length, 0.0)
+    for a, b, rank in ties:
+        length[at[a], at[b]] = length[at[b], at[a]] = 1.0 + 0.25 * (int(Strength.AUTO) - rank)
+    for k in range(n):  # Floyd-Warshall: graph distances along the ties
+        np.minimum(length, length[:, k, None] + length[None, k, :], out=length)
+    seed = np.array([_seed_position(s) for s in nodes])
+    pos = _stress_majorization(length, seed)
+    scaled = _rescale(pos)
+    return tuple((s, (float(x), float(y))) for s, (x, y) in zip(nodes, scaled, strict=True))
+
+
+def _stress_majorization(dist: np.ndarray, seed: np.ndarray, rounds: int = 150) -> np.ndarray:
+    """Positions whose distances match the graph distances ``dist``, pairs weighted by ``dist``⁻²:
+    the Kamada-Kawai energy, minimised by SMACOF (each step a matrix product, never uphill),
+    started from ``seed`` so the result is deterministic."""
+    n = len(dist)
+    if n < 3:
+        return seed - seed.mean(axis=0)
+    off = ~np.eye(n, dtype=bool)
+    safe = np.where(off, dist, 1.0)
+    weight = np.where(off, safe**-2.0, 0.0)
+    target = weight * dist  # the B matrix's numerators
+    # the pseudo-inverse of the weighted Laplacian V: inv(V + J/n) - J/n, as V's null space is the ones
+    v = np.diag(weight.sum(axis=1)) - weight
+    v_plus = np.linalg.inv(v + 1.0 / n) - 1.0 / n
+    x = seed - seed.mean(axis=0)
+    now = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+    x *= dist[off].mean() / max(now[off].mean(), 1e-9)
+    last = np.inf
+    for _ in range(rounds):
+        now = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+        np.fill_diagonal(now, 1.0)
+        ratio = target / np.maximum(now, 1e-9)
+        x = v_plus @ ((np.diag(ratio.sum(axis=1)) - ratio) @ x)
+        stress = float((weight * (now - safe) ** 2).sum())
+        if last - stress < 1e-4 * last:
+            break
+        last = stress
+    return x
+
+
+def _rescale(pos: np.ndarray) -> np.ndarray:
+    """Centred and scaled so the farthest coordinate is 1 (as networkx's ``rescale_layout``)."""
+    pos = pos - pos.mean(axis=0)
+    extent = np.abs(pos).max()
+    return pos / extent if extent > 0 else pos
 
 
 def _spread(points: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
@@ -166,7 +209,8 @@ class Network:
     years: tuple[int, int]
 
     def as_json(self) -> dict:
-        """The JSON document of ``foedus network --json`` and the API."""
+        """The JSON document of ``foedus network --json`` and the API: states with positions, and
+        bound pairs with their strongest class and treaties (the obligations: :func:`owed_by`)."""
         return {
             "on": self.on.isoformat(),
             "years": list(self.years),
@@ -177,11 +221,20 @@ class Network:
             ],
             "edges": sorted(
                 ({"source": min(a, b), "target": max(a, b), "strength": d["strength"].label,
-                  "rank": int(d["strength"]), "treaties": sorted({o["treaty"] for o in d["obligations"]}),
-                  "obligations": d["obligations"]} for a, b, d in self.graph.edges(data=True)),
+                  "rank": int(d["strength"]), "treaties": sorted({o["treaty"] for o in d["obligations"]})}
+                 for a, b, d in self.graph.edges(data=True)),
                 key=lambda e: (e["source"], e["target"]),
             ),
         }
+
+
+
+def owed_by(g: nx.Graph, sid: str) -> list[dict]:
+    """Every obligation ``sid`` owes in the network ``g``: beneficiary, treaty, article, kind, class."""
+    if sid not in g:
+        return []
+    owed = [o for _, _, d in g.edges(sid, data=True) for o in d["obligations"] if o["obligor"] == sid]
+    return sorted(owed, key=lambda o: (o["beneficiary"], o["treaty"], o["obligation"]))
 
 
 def year_range(corpus: Corpus) -> tuple[int, int]:

@@ -37,15 +37,20 @@ class _Findings:
         table = Table(title=self.title, box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
         for col in self.HEADERS:  # codes and labels stay whole
             wraps = col == self.WHO
-            table.add_column(col, no_wrap=not wraps, min_width=self.WHO_WIDTH if wraps else None,
+            table.add_column(col, no_wrap=not wraps, min_width=self._who_width() if wraps else None,
                              justify="right" if col == "#" else "left")
         for row in self.rows:
             table.add_row(*row)
         return table
 
+    def _who_width(self) -> int:
+        """The wrapping column's width: wide enough for its longest word, so no name is cut."""
+        words = [w for row in self.rows for w in row[1].split()]
+        return max([self.WHO_WIDTH, *map(len, words)])
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         columns = list(zip(self.HEADERS, *self.rows, strict=True))
-        widths = [self.WHO_WIDTH if c[0] == self.WHO else max(len(str(v)) for v in c) for c in columns]
+        widths = [self._who_width() if c[0] == self.WHO else max(len(str(v)) for v in c) for c in columns]
         if sum(widths) + 3 * len(widths) - 1 <= options.max_width:  # a space each side of a cell, one between
             yield self._table()
             return
@@ -82,31 +87,57 @@ def assessment(a: Assessment) -> Group:
     for f in a.findings:
         if f.status in (Status.OBLIGATED, Status.CONDITIONAL) and f.text and (f.treaty, f.article) not in quoted:
             quoted.add((f.treaty, f.article))
-            parts.append(Panel(Text(f.text), title=f"{f.treaty_name}, Article {f.article}", title_align="left"))
+            # the article first: a title too long for the terminal is cut at its end
+            parts.append(Panel(Text(f.text), title=f"Article {f.article}, {f.treaty_name}", title_align="left"))
     parts.extend(Text(f"note: {n}", style="dim") for n in a.notes)
     return Group(*parts)
 
 
-def treaties(items: list[Treaty], on: date | None = None) -> Table:
+class _Treaties:
+    """Treaties as a table whose ids, dates, counts and classes stay whole and whose names wrap
+    between words; where even that does not fit the terminal, one entry each, the name wrapping."""
+
+    HEADERS = ("id", "name", "in force", "ended", "parties", "strongest")
+
+    def __init__(self, rows: list[tuple[str, ...]], on: date | None, note: str | None = None) -> None:
+        self.rows, self.on, self.note = rows, on, note
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        columns = list(zip(self.HEADERS, *self.rows, strict=True))
+        widths = [max(len(w) for v in c for w in str(v).split()) if c[0] == "name" else max(len(str(v)) for v in c)
+                  for c in columns]
+        caption = "; ".join(c for c in (f"parties: members on {self.on}" if self.on else None, self.note) if c) or None
+        if sum(widths) + 2 * (len(widths) - 1) <= options.max_width:
+            table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold underline",
+                          caption=caption, caption_justify="left")
+            for col in self.HEADERS:
+                table.add_column(col, no_wrap=col != "name", min_width=widths[1] if col == "name" else None)
+            for row in self.rows:
+                table.add_row(*row)
+            yield table
+            return
+        lines = Table.grid(padding=(0, 1))
+        lines.add_column(no_wrap=True)
+        lines.add_column()
+        for tid, name, start, end, parties, top in self.rows:
+            lines.add_row(tid, f"{name}; {start} – {end or 'today'}; {parties} parties; {top or 'no obligation'}")
+        yield lines
+        if caption:
+            yield Text(caption, style="dim")
+
+
+def treaties(items: list[Treaty], on: date | None = None) -> _Treaties:
     """A list of treaties; with ``on``, the party count is of members on that date."""
-    table = Table(show_lines=False)
-    for col in ("id", "name", "in force", "ended", f"parties on {on}" if on else "parties (ever)", "strongest"):
-        table.add_column(col, overflow="fold")
-    horizons = sorted({t.horizon_note() for t in items if t.horizon is not None and (on is None or t.unconfirmed(on))})
-    if horizons:
-        table.caption = "; ".join(horizons).replace("this alliance", "these alliances") + \
-            ": their findings after that day are conditional at most"
+    rows = []
     for t in items:
         top = max((strength(o) for o in t.obligations), default=None)
-        table.add_row(
-            t.id,
-            t.short_name or t.name,
-            "not yet" if t.awaiting_entry_into_force else str(t.in_force),
-            str(t.ended or ""),
-            str(len(t.members_on(on)) if on else len({m.state for m in t.parties})),
-            top.label if top is not None else "",
-        )
-    return table
+        rows.append((t.id, t.short_name or t.name, "not yet" if t.awaiting_entry_into_force else str(t.in_force),
+                     str(t.ended or ""), str(len(t.members_on(on)) if on else len({m.state for m in t.parties})),
+                     top.label if top is not None else ""))
+    horizons = sorted({t.horizon_note() for t in items if t.horizon is not None and (on is None or t.unconfirmed(on))})
+    note = ("; ".join(horizons).replace("this alliance", "these alliances")
+            + ": their findings after that day are conditional at most") if horizons else None
+    return _Treaties(rows, on, note)
 
 
 def treaty(t: Treaty) -> Group:
@@ -125,16 +156,19 @@ def treaty(t: Treaty) -> Group:
         head.add_row("text", "not public: findings are conditional at most")
     members = Table(title="parties", show_edge=False)
     for col in ("state", "from", "to", "note"):
-        members.add_column(col)
+        members.add_column(col, no_wrap=col != "note")
     for m in t.parties:
         members.add_row(states.name(m.state), str(m.start), str(m.end or ""), m.how_ended or m.note)
-    obs = Table(title="obligations", show_lines=True)
-    for col in ("id", "kind", *FIELDS):
-        obs.add_column(col, overflow="fold")
+    # one block per obligation, a field a line: a table of ten columns breaks words at 80 columns
+    obs = Table.grid(padding=(0, 2))
+    obs.add_column(no_wrap=True, style="bold")
+    obs.add_column()
     for o in t.obligations:
         d = describe(t, o)
-        obs.add_row(o.id, o.kind.value, *(d[f] for f in FIELDS))
-    parts: list = [head, members, obs]
+        obs.add_row(Text(f"{o.id} ({o.kind.value})", style="bold underline"), "")
+        for f in FIELDS:
+            obs.add_row(f"  {f}", d[f])
+    parts: list = [head, members, Text("obligations", style="italic"), obs]
     for s in t.suspensions:
         parts.append(Text(f"suspended between {' and '.join(s.between)} from {s.start}: {s.note}"))
     for a in t.articles:

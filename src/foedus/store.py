@@ -28,7 +28,7 @@ from .config import data_dir
 from .corpus.loader import Corpus, bundled, load_corpus
 from .datasets.download import sha256_of
 from .datasets.registry import get
-from .errors import DataError, FoedusError
+from .errors import DataError, FoedusError, StoreBusyError
 from .model import Interval, Treaty
 
 if TYPE_CHECKING:
@@ -103,6 +103,8 @@ def _connect(read_only: bool) -> duckdb.DuckDBPyConnection:
     except (duckdb.Error, OSError) as exc:
         if con is not None:
             con.close()
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():  # an import is writing it
+            raise StoreBusyError("the store is locked by an import in progress; try again shortly") from None
         reason = str(exc).splitlines()[0]
         if not _damaged(path, reason):
             raise DataError(f"{path}: cannot open the store ({reason})") from None

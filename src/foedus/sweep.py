@@ -171,8 +171,10 @@ def sweep_date(
     else:
         from distributed import as_completed
 
-        h = client.scatter(home, broadcast=True)
-        shipped = {key: client.scatter(k, broadcast=True) for key, k in kernels.items()}
+        # hash=False: each sweep ships its own copies; with content keys a second sweep on the client
+        # shares the first one's keys, which the first releases when done ("lost dependencies")
+        h = client.scatter(home, broadcast=True, hash=False)
+        shipped = {key: client.scatter(k, broadcast=True, hash=False) for key, k in kernels.items()}
         futures = {
             client.submit(_block, h, shipped[key], universe, member_cols, a, t, on): i
             for i, (key, a, t) in enumerate(tasks)
@@ -225,7 +227,7 @@ def sweep_years(
     else:
         from distributed import as_completed
 
-        c = client.scatter(corpus, broadcast=True)
+        c = client.scatter(corpus, broadcast=True, hash=False)
         futures = {client.submit(_year, c, y, conditional, members[y]): y for y in years}
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()

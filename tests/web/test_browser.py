@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from datetime import date, timedelta
 
 import httpx
@@ -107,8 +109,9 @@ def test_compare_view_shows_two_treaties_side_by_side_with_a_diff(page, server, 
     expected = httpx.get(f"{server}/api/compare", params={"a": a, "b": b}).json()
     page.goto("/")
     page.click("nav button[data-view=compare]")
-    page.select_option("#compare-form select[name=a]", a)
-    page.select_option("#compare-form select[name=b]", b)
+    page.fill("#compare-form input[name=a]", "")
+    page.fill("#compare-form input[name=a]", a)
+    page.fill("#compare-form input[name=b]", b)
     page.click("#compare-form button[type=submit]")
     expect(page.locator("#compare-a")).to_have_text(expected["a"]["name"])
     expect(page.locator("#compare-b")).to_have_text(expected["b"]["name"])
@@ -180,3 +183,38 @@ def test_wheel_zooms_drag_pans_and_fit_restores_the_network(page, screenshot):
         assert frame["x"] <= b["x"] and b["x"] + b["width"] <= frame["x"] + frame["width"]
         assert frame["y"] <= b["y"] and b["y"] + b["height"] <= frame["y"] + frame["height"]
     screenshot(page)
+
+
+def test_compare_view_opens_on_the_korean_pair_with_a_searchable_picker(page, server):
+    expected = httpx.get(f"{server}/api/compare", params={"a": "rus-prk-2024", "b": "sun-prk-1961"}).json()
+    page.goto("/")
+    page.click("nav button[data-view=compare]")
+    expect(page.locator("#compare-a")).to_have_text(expected["a"]["name"])  # compared without any input
+    expect(page.locator("#compare-b")).to_have_text(expected["b"]["name"])
+    listed = httpx.get(f"{server}/api/treaties").json()["treaties"]
+    expect(page.locator("#treaty-ids option")).to_have_count(len(listed))
+    nato = page.locator("#treaty-ids option[value=nato-1949]")
+    assert "North Atlantic" in nato.get_attribute("label")
+    page.fill("#compare-form input[name=b]", "nato-1949")
+    page.click("#compare-form button[type=submit]")
+    expect(page.locator("#compare-b")).to_have_text(next(t["name"] for t in listed if t["id"] == "nato-1949"))
+
+
+PAINTED = "() => performance.getEntriesByName('network-painted')[0]?.startTime ?? null"
+
+
+def first_paint_ms(page) -> float:
+    """Milliseconds from navigation to the first network drawn (the page's ``network-painted`` mark)."""
+    expect(page.locator("#net-svg .node").first).to_be_attached(timeout=30_000)
+    deadline = time.monotonic() + 30
+    while (painted := page.evaluate(PAINTED)) is None and time.monotonic() < deadline:
+        page.wait_for_timeout(20)  # polled: the page's CSP forbids the eval wait_for_function uses
+    return painted
+
+
+def test_the_first_paint_draws_todays_network(page, server):
+    page.goto("/")
+    painted = first_paint_ms(page)
+    net = httpx.get(f"{server}/api/network").json()
+    expect(page.locator("#net-svg .node")).to_have_count(len(net["nodes"]))
+    assert 0 < painted
