@@ -34,8 +34,10 @@ from .network import network
 from .strength import RUBRIC
 
 MAX_BODY_BYTES = 64 * 1024  # a scenario is a few hundred bytes; anything near this is abuse
-ABOUT = ("foedus: alliance treaties coded from their texts; each treaty names its sources. "
-         "Check the quoted article before relying on an answer.")
+ABOUT = (
+    "foedus: alliance treaties coded from their texts; each treaty names its sources. "
+    "Check the quoted article before relying on an answer."
+)
 
 
 class ErrorBody(BaseModel):
@@ -49,10 +51,15 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    target: str = Field(min_length=1, max_length=200, examples=["North Korea"],
-                        description="The attacked state: name, ISO3, COW number or abbreviation.")
+    target: str = Field(
+        min_length=1,
+        max_length=200,
+        examples=["North Korea"],
+        description="The attacked state: name, ISO3, COW number or abbreviation.",
+    )
     attackers: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default=[], max_length=20, examples=[["South Korea"]])
+        default=[], max_length=20, examples=[["South Korea"]]
+    )
     on: date | None = Field(default=None, description="YYYY-MM-DD (default: today).")
     place: str | None = Field(default=None, max_length=200, description="A named place (see /api/places).")
     act: Act = Act.ARMED_ATTACK
@@ -118,8 +125,10 @@ class BodyLimit:
 
 def create_app(corpus: Corpus | None = None) -> FastAPI:
     """The FastAPI app serving the JSON API under /api and the page at /."""
+
     def active() -> Corpus:  # the store's corpus is re-read when an import changes it
         return corpus if corpus is not None else store.active_corpus()
+
     app = FastAPI(
         title="foedus",
         version=__version__,
@@ -211,8 +220,10 @@ def create_app(corpus: Corpus | None = None) -> FastAPI:
     @app.get("/api/strength", tags=["about"])
     def strength_rubric() -> dict:
         """The strength rubric every obligation is classed by."""
-        return {"rubric": [{"class": s.label, "rank": int(s), "meaning": m, "rule": r} for s, m, r in RUBRIC],
-                "meta": _meta(active(), ())}
+        return {
+            "rubric": [{"class": s.label, "rank": int(s), "meaning": m, "rule": r} for s, m, r in RUBRIC],
+            "meta": _meta(active(), ()),
+        }
 
     web = Path(str(resources.files("foedus").joinpath("web")))
 

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from . import forecast
+from .errors import FoedusError
 
 SPLIT_YEAR = 1946
 
@@ -254,3 +255,51 @@ def evaluate(scorings: list[Scored], reps: int = 2000, seed: int = 0) -> Report:
     allies = classification(first.with_columns(x=pl.when(pl.col("ally")).then(pl.lit("B")))["x"], first)
     rep.cascade.append({"model": "target's direct defence allies join", **allies, "wrong_side_through_chains": None})
     return rep
+
+
+def dispute_scorings(df: pl.DataFrame, reference: Path, folds: int = 10) -> list[Scored]:
+    """Disputes scored in ``folds`` folds by dispute number (fit on the other folds), and on the two time splits."""
+    parts = []
+    for k in range(folds):
+        test = pl.col("case") % folds == k
+        model = forecast.fit(df.filter(~test), reference)
+        scored = df.filter(test)
+        parts.append(_pairs(scored, model.log_rates(scored), model.base_rate))
+    out = [Scored(f"disputes, {folds}-fold by dispute", pl.concat(parts))]
+    for before in (True, False):
+        s = time_split(df, reference, before)
+        if s is not None:
+            out.append(Scored(f"disputes, {s.label}", s.pairs))
+    return out
+
+
+def plot(rep: Report, path: Path) -> None:
+    """Calibration curves of each scoring and forecast-versus-actual war sizes, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 5))
+    top = 0.0
+    for label, cal in rep.calibration.items():
+        ax.plot(cal["predicted"], cal["observed"], marker="o", label=label)
+        top = max(top, float(cal["predicted"].max()), float(cal["observed"].max()))
+    ax.plot([0, top], [0, top], color="grey", linestyle=":", label="perfect calibration")
+    ax.set(xlabel="mean forecast (decile of pairs)", ylabel="observed joining rate", title="calibration")
+    ax.legend(fontsize=8)
+    first = next(iter(rep.scored))
+    sizes = rep.scored[first].group_by("case").agg(e=pl.col("p_any").sum(), a=pl.col("joined").sum())
+    bx.scatter(sizes["a"], sizes["e"], s=14)
+    m = float(max(sizes["a"].max(), sizes["e"].max()))
+    bx.plot([0, m], [0, m], color="grey", linestyle=":")
+    bx.set(xlabel="states that joined", ylabel="expected joiners (sum of forecasts)", title=f"war size, {first}")
+    fig.tight_layout()
+    tmp = path.with_name(path.name + ".tmp.png")
+    try:
+        fig.savefig(tmp, dpi=110)
+        tmp.replace(path)
+    except OSError as exc:
+        raise FoedusError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        plt.close(fig)

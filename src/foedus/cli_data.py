@@ -39,7 +39,9 @@ def _checksums(pairs: list[str]) -> dict[str, str]:
 @app.command()
 def fetch(
     dataset: Annotated[str, typer.Argument(help="Dataset name: atop or cow-states.")],
-    url: Annotated[str | None, typer.Option(help="Base URL to fetch from (default: FOEDUS_MIRROR, else the publisher).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Base URL to fetch from (default: FOEDUS_MIRROR, else the publisher).")
+    ] = None,
     sha256: Annotated[list[str], typer.Option(help="Accept FILE=HEX instead of the pinned checksum.")] = [],  # noqa: B006
 ) -> None:
     """Download a dataset into the user data directory, verifying pinned checksums.
@@ -47,14 +49,18 @@ def fetch(
     Example: foedus data fetch atop
     """
     for f in fetch_dataset(dataset, url, _checksums(sha256)):
-        console.print(f"{f.file}: {'downloaded' if f.downloaded else 'already present'}, sha256 {f.sha256} -> {f.path}",
-                      soft_wrap=True)
+        console.print(
+            f"{f.file}: {'downloaded' if f.downloaded else 'already present'}, sha256 {f.sha256} -> {f.path}",
+            soft_wrap=True,
+        )
 
 
 @app.command("import")
 def import_(
     dataset: Annotated[str, typer.Argument(help="Dataset name: atop.")],
-    paths: Annotated[list[Path] | None, typer.Argument(help="The alliance- and member-level files (default: the fetched ones).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="The alliance- and member-level files (default: the fetched ones).")
+    ] = None,
 ) -> None:
     """Load dataset files into the local store, in one transaction.
 
@@ -70,5 +76,9 @@ def status() -> None:
     Example: foedus data status
     """
     records = store.imports()
-    console.print(f"store {store.store_path()}:\n" + _lines(records) if records else
-                  "Nothing imported; run `foedus data fetch atop`, then `foedus data import atop`.", soft_wrap=True)
+    console.print(
+        f"store {store.store_path()}:\n" + _lines(records)
+        if records
+        else "Nothing imported; run `foedus data fetch atop`, then `foedus data import atop`.",
+        soft_wrap=True,
+    )

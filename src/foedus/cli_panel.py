@@ -17,15 +17,20 @@ if TYPE_CHECKING:
 
 # foedus.panel (polars, pandas, pyarrow) is imported inside the commands, so other commands start fast.
 
-panel_app = typer.Typer(help="Build research panels (dyad-years, state-years) with ATOP alliance data.",
-                        no_args_is_help=True)
+panel_app = typer.Typer(
+    help="Build research panels (dyad-years, state-years) with ATOP alliance data.", no_args_is_help=True
+)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 Years = Annotated[str, typer.Option(help="FIRST-LAST or one year, within 1816-2016.")]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file: .parquet, .csv or .dta.")]
 StatesFile = Annotated[Path | None, typer.Option(help="COW states2016.csv (default: the fetched copy).")]
-AtopFile = Annotated[Path | None, typer.Option(
-    help="ATOP file: the 5.1 dyad-year obligations CSV, or the 4.01 member-level CSV (default: the fetched copy).")]
+AtopFile = Annotated[
+    Path | None,
+    typer.Option(
+        help="ATOP file: the 5.1 dyad-year obligations CSV, or the 4.01 member-level CSV (default: the fetched copy)."
+    ),
+]
 AtopVersion = Annotated[str, typer.Option(help="ATOP release: 5.1 (dyad-year file) or 4.01 (member-level file).")]
 NoAlliances = Annotated[bool, typer.Option("--no-alliances", help="Leave out the ATOP columns.")]
 
@@ -60,9 +65,18 @@ def dyad_years(
     from . import panel
 
     caps = panel.read_capabilities(capabilities) if capabilities else None
-    result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
-                                   ties, distance, caps, states_file=states_file, atop_file=atop_file,
-                                   atop_version=atop_version)
+    result = panel.dyad_year_panel(
+        panel.parse_years(years),
+        directed,
+        not no_alliances,
+        _measures(similarity),
+        ties,
+        distance,
+        caps,
+        states_file=states_file,
+        atop_file=atop_file,
+        atop_version=atop_version,
+    )
     _done(result, result.write(output))
 
 

@@ -68,6 +68,7 @@ class Comparison:
 
     def members(self) -> tuple[list[str], list[str]]:
         """Each side's parties: members on its date, or every party ever when no date is given."""
+
         def of(t: Treaty, day: date | None) -> list[str]:
             return t.members_on(day) if day else sorted({m.state for m in t.parties})
 
@@ -174,4 +175,3 @@ def compare(
             )
         )
     return Comparison(a=ta, b=tb, rows=tuple(rows), on_a=on, on_b=on_b)
-

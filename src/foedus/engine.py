@@ -160,8 +160,9 @@ def _not_in_force(treaty: Treaty, event: Event) -> Iterable[Finding]:
     span = f"in force {treaty.in_force}–{treaty.ended or ''}" + (f", {treaty.how_ended}" if treaty.how_ended else "")
     reason = f"{treaty.name} is not in force on {event.on} ({span})"
     beneficiary = event.target
-    owed = [ob for ob in treaty.obligations
-            if ob.kind in (Kind.DEFENSE, Kind.CONSULTATION) and _owed_to(ob, beneficiary)]
+    owed = [
+        ob for ob in treaty.obligations if ob.kind in (Kind.DEFENSE, Kind.CONSULTATION) and _owed_to(ob, beneficiary)
+    ]
     if not owed:
         return
     ob = max(owed, key=strength)
@@ -189,12 +190,17 @@ def _evaluate(treaty: Treaty, ob: Obligation, members: set[str], event: Event) -
                 yield _finding(treaty, ob, obligor, beneficiary, status, reasons)
 
 
-def _finding(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, status: Status, reasons: list[str]) -> Finding:
+def _finding(
+    treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, status: Status, reasons: list[str]
+) -> Finding:
     art = treaty.article(ob.article)
     reasons = list(reasons)
     if art is None:
-        reasons.append("no article text: this coding comes from a dataset, not from the treaty's text"
-                       if treaty.origin != "curated" else "the article's text is not quoted in the corpus")
+        reasons.append(
+            "no article text: this coding comes from a dataset, not from the treaty's text"
+            if treaty.origin != "curated"
+            else "the article's text is not quoted in the corpus"
+        )
     return Finding(
         obligor=obligor,
         beneficiary=beneficiary,
@@ -210,7 +216,9 @@ def _finding(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, sta
     )
 
 
-def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event: Event) -> tuple[Status, list[str]] | None:
+def _judge(
+    treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event: Event
+) -> tuple[Status, list[str]] | None:
     """The status and reasons for one obligor–beneficiary pair, or None when nothing is owed."""
     ben = states.name(beneficiary)
     if beneficiary in event.attackers:
@@ -225,8 +233,13 @@ def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event
     checks: list[Check] = []
     sus = treaty.suspended(obligor, beneficiary, event.on)
     if sus is not None:
-        checks.append((Answer.NO, f"obligations between {states.name(sus.between[0])} and "
-                                  f"{states.name(sus.between[1])} suspended since {sus.start}: {sus.note}".rstrip(": ")))
+        checks.append(
+            (
+                Answer.NO,
+                f"obligations between {states.name(sus.between[0])} and "
+                f"{states.name(sus.between[1])} suspended since {sus.start}: {sus.note}".rstrip(": "),
+            )
+        )
     checks.append(_trigger(ob, ben, event))
     if ob.kind is not Kind.CONSULTATION:
         checks.append(_scope(ob, beneficiary, event))
@@ -242,9 +255,13 @@ def _toward_attacker(ob: Obligation, obligor: str, ben: str, event: Event) -> tu
     if obligor in event.attackers and ob.kind is not Kind.NONAGGRESSION:
         return None
     if ob.kind is Kind.DEFENSE:
-        return Status.NOT_TRIGGERED, [f"{ben} is the attacker in this event; a defence obligation binds only when {ben} is attacked"]
+        return Status.NOT_TRIGGERED, [
+            f"{ben} is the attacker in this event; a defence obligation binds only when {ben} is attacked"
+        ]
     if ob.kind is Kind.OFFENSE:
-        return Status.CONDITIONAL, [f"an offensive commitment to {ben}: it binds if this is the war the treaty foresees"]
+        return Status.CONDITIONAL, [
+            f"an offensive commitment to {ben}: it binds if this is the war the treaty foresees"
+        ]
     if ob.kind is Kind.NEUTRALITY:
         if ob.trigger is Trigger.ANY_WAR:
             return Status.OBLIGATED, [f"neutrality is owed in any war of {ben}'s, however begun"]
@@ -284,7 +301,10 @@ def _scope(ob: Obligation, beneficiary: str, event: Event) -> Check:
     place = event.place
     where = f"{place.name} ({place.kind.value}; {', '.join(place.regions) or 'no region'})"
     if place.disputed:
-        return Answer.UNCLEAR, f"{where} is held by {states.name(place.state)}, but its status in law is disputed. {place.note}".strip()
+        return (
+            Answer.UNCLEAR,
+            f"{where} is held by {states.name(place.state)}, but its status in law is disputed. {place.note}".strip(),
+        )
     if ob.scope.anywhere:
         return Answer.YES, "no geographic limit"
     matched = [c for c in ob.scope.clauses if _clause_matches(c, place, beneficiary, event.on)]
@@ -310,7 +330,11 @@ def _conditions(ob: Obligation, ben: str, event: Event) -> list[Check]:
         elif c.kind in (ConditionKind.CONSTITUTIONAL, ConditionKind.UN_CHARTER, ConditionKind.REQUEST):
             out.append((Answer.YES, c.text or c.kind.value))
         elif c.kind is ConditionKind.NON_PROVOCATION:
-            out.append((Answer.UNCLEAR, c.text or f"binds only if {ben} did not provoke the attack; the event does not say"))
+            out.append(
+                (Answer.UNCLEAR, c.text or f"binds only if {ben} did not provoke the attack; the event does not say")
+            )
         else:
-            out.append((Answer.UNCLEAR, c.text or f"binds only under a {c.kind.value} condition the event does not settle"))
+            out.append(
+                (Answer.UNCLEAR, c.text or f"binds only under a {c.kind.value} condition the event does not settle")
+            )
     return out

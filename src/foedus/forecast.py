@@ -356,3 +356,49 @@ def event_case(event: Event) -> Case:
         raise FoedusError("the forecast needs states with a COW number (the covariates are coded by COW number)")
     parts = (Participant(a, "A", event.on), Participant(t, "B", event.on))
     return Case(0, f"{states.name(event.attackers[0])} attacks {states.name(event.target)}", event.on, a, t, parts)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The forecast for one event: per state, the probability of joining each side, and why."""
+
+    case: Case
+    wars: int  # training wars
+    states: pl.DataFrame  # state, name, p_A, p_B, p_any, sorted by p_any
+    why: dict[tuple[str, str], list[tuple[str, float]]]  # (state, side) -> features that drove it
+
+    @classmethod
+    def of(cls, model: Model, rows: pl.DataFrame, wars: int, case: Case) -> Forecast:
+        """Score ``rows`` (the event's feature rows) with ``model``."""
+        wide = by_state(rows, model.log_rates(rows)).sort(["p_any", "state"], descending=[True, False])
+        wide = wide.with_columns(name=pl.col("state").map_elements(states.name, return_dtype=pl.String))
+        reasons = explain(model, rows)
+        why = {(r["state"], r["side"]): reasons[i] for i, r in enumerate(rows.select("state", "side").to_dicts())}
+        return cls(case, wars, wide.select("state", "name", "p_A", "p_B", "p_any"), why)
+
+    def as_json(self, top: int = 0, explain: bool = False) -> dict:
+        """The JSON document of ``foedus forecast --json``."""
+        rows = self.states.head(top) if top else self.states
+        out = []
+        for r in rows.to_dicts():
+            item = {
+                "state": r["state"],
+                "name": r["name"],
+                "joins_attacker_side": r["p_A"],
+                "joins_target_side": r["p_B"],
+                "joins_either": r["p_any"],
+            }
+            if explain:
+                item["why"] = {
+                    side: [{"feature": f, "description": FEATURES[f], "log_rate_contribution": v} for f, v in why]
+                    for side, key in (("attacker_side", "A"), ("target_side", "B"))
+                    for why in [self.why.get((r["state"], key), [])]
+                }
+            out.append(item)
+        return {
+            "reading": "forecast: probabilities fitted on history, not a legal reading (see `foedus cascade`)",
+            "event": {"attacker": self.case.initiator, "target": self.case.target, "on": self.case.start.isoformat()},
+            "training_wars": self.wars,
+            "expected_joiners": float(self.states["p_any"].sum()),
+            "states": out,
+        }

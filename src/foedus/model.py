@@ -344,12 +344,16 @@ class Treaty(Frozen):
         members = {m.state for m in self.parties}
         for i, ob in enumerate(self.obligations):
             if ob.article is not None and ob.article not in numbers:
-                raise FieldError(("obligations", i, "article"),
-                                 f"obligation {ob.id} cites article {ob.article}, which the file does not quote")
+                raise FieldError(
+                    ("obligations", i, "article"),
+                    f"obligation {ob.id} cites article {ob.article}, which the file does not quote",
+                )
             for field in ("obligors", "beneficiaries"):
                 for j, who in enumerate(getattr(ob, field) or ()):
                     if who not in members:
-                        raise FieldError(("obligations", i, field, j), f"obligation {ob.id} names {who}, who is not a party")
+                        raise FieldError(
+                            ("obligations", i, field, j), f"obligation {ob.id} names {who}, who is not a party"
+                        )
         for i, s in enumerate(self.suspensions):
             for j, who in enumerate(s.between):
                 if who not in members:
@@ -363,8 +367,14 @@ class Treaty(Frozen):
 
     def summary(self) -> dict:
         """The JSON shape of one row of ``foedus treaties --json`` and the API."""
-        return {"id": self.id, "name": self.name, "in_force": str(self.in_force),
-                "ended": str(self.ended) if self.ended else None, "origin": self.origin, "atop_id": self.atop_id}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "in_force": str(self.in_force),
+            "ended": str(self.ended) if self.ended else None,
+            "origin": self.origin,
+            "atop_id": self.atop_id,
+        }
 
     def article(self, number: str | None) -> Article | None:
         """The article with this number, if quoted."""

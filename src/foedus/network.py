@@ -27,8 +27,13 @@ ATOP_FIRST_YEAR = 1815  # ATOP's coverage begins in 1815
 ASPECT = 1.4  # width to height of the packed components, near that of the page's drawing
 MIN_GAP = 0.07  # the least distance between two states' centres in the [-1, 1]² drawing
 # rough places of the continents (y grows downwards, as on the page) where their states start out
-CONTINENT_ANCHORS = {"Americas": (-1.0, 0.0), "Europe": (0.0, -0.8), "Africa": (0.1, 0.8),
-                     "Asia": (1.0, 0.0), "Oceania": (1.0, 0.9)}
+CONTINENT_ANCHORS = {
+    "Americas": (-1.0, 0.0),
+    "Europe": (0.0, -0.8),
+    "Africa": (0.1, 0.8),
+    "Asia": (1.0, 0.0),
+    "Oceania": (1.0, 0.9),
+}
 
 
 def _pairs(treaty: Treaty, ob: Obligation, members: list[str]) -> list[tuple[str, str]]:
@@ -55,8 +60,15 @@ def alliance_graph(on: date, corpus: Corpus | None = None) -> nx.Graph:
                 edge = g.edges[obligor, beneficiary]
                 edge["strength"] = max(edge["strength"], strength(ob))
                 edge["obligations"].append(
-                    {"treaty": treaty.id, "obligation": ob.id, "article": ob.article, "kind": ob.kind.value,
-                     "obligor": obligor, "beneficiary": beneficiary, "strength": strength(ob).label}
+                    {
+                        "treaty": treaty.id,
+                        "obligation": ob.id,
+                        "article": ob.article,
+                        "kind": ob.kind.value,
+                        "obligor": obligor,
+                        "beneficiary": beneficiary,
+                        "strength": strength(ob).label,
+                    }
                 )
     for sid in g.nodes:
         g.nodes[sid]["name"] = states.name(sid)
@@ -83,8 +95,9 @@ def _tie_layout(ties: tuple[tuple[str, str, int], ...]) -> tuple[tuple[str, tupl
     """The layout of the component made of these (state, state, strength rank) ties; cached, since
     a component keeps its ties for years at a time as the date moves."""
     g = nx.Graph()
-    g.add_weighted_edges_from(((a, b, 1.0 + 0.25 * (int(Strength.AUTO) - rank)) for a, b, rank in ties),
-                              weight="length")
+    g.add_weighted_edges_from(
+        ((a, b, 1.0 + 0.25 * (int(Strength.AUTO) - rank)) for a, b, rank in ties), weight="length"
+    )
     pos = nx.kamada_kawai_layout(g, pos={n: _seed_position(n) for n in sorted(g)}, weight="length")
     nodes = sorted(pos)
     scaled = nx.rescale_layout(np.array([pos[n] for n in nodes]), scale=1.0)
@@ -170,14 +183,27 @@ class Network:
             "on": self.on.isoformat(),
             "years": list(self.years),
             "nodes": [
-                {"id": n, "name": d["name"], "x": self.positions[n][0], "y": self.positions[n][1],
-                 "degree": self.graph.degree(n)}
+                {
+                    "id": n,
+                    "name": d["name"],
+                    "x": self.positions[n][0],
+                    "y": self.positions[n][1],
+                    "degree": self.graph.degree(n),
+                }
                 for n, d in sorted(self.graph.nodes(data=True))
             ],
             "edges": sorted(
-                ({"source": min(a, b), "target": max(a, b), "strength": d["strength"].label,
-                  "rank": int(d["strength"]), "treaties": sorted({o["treaty"] for o in d["obligations"]}),
-                  "obligations": d["obligations"]} for a, b, d in self.graph.edges(data=True)),
+                (
+                    {
+                        "source": min(a, b),
+                        "target": max(a, b),
+                        "strength": d["strength"].label,
+                        "rank": int(d["strength"]),
+                        "treaties": sorted({o["treaty"] for o in d["obligations"]}),
+                        "obligations": d["obligations"],
+                    }
+                    for a, b, d in self.graph.edges(data=True)
+                ),
                 key=lambda e: (e["source"], e["target"]),
             ),
         }

@@ -45,8 +45,9 @@ class AtopRelease:
 
 ATOP_RELEASES = {
     # ATOP's own directed dyad-year file (the subset peacesciencer packages)
-    "5.1": AtopRelease("atop5_1_ddyr_obligations_peacesciencer.csv", (1815, 2018),
-                       ("atop", "atop-codebook-5.1", "peacesciencer")),
+    "5.1": AtopRelease(
+        "atop5_1_ddyr_obligations_peacesciencer.csv", (1815, 2018), ("atop", "atop-codebook-5.1", "peacesciencer")
+    ),
     # derived from the member-level file by foedus.datasets.atop_dyads
     "4.01": AtopRelease("atop4_01_member_level.csv", (1815, 2016), ("atop", "atop-codebook-4.01")),
 }
@@ -378,9 +379,11 @@ def add_atop_alliance(
         .agg(pl.col(c).cast(pl.Int32).sum().alias(n) for c, n in STATE_YEAR_COUNTS.items())
     )
     columns = tuple(STATE_YEAR_COUNTS.values())
-    frame = panel.frame.drop(columns, strict=False).join(
-        counts, on=["ccode", "year"], how="left", maintain_order="left"
-    ).with_columns(pl.col(columns).fill_null(0).cast(pl.Int32))
+    frame = (
+        panel.frame.drop(columns, strict=False)
+        .join(counts, on=["ccode", "year"], how="left", maintain_order="left")
+        .with_columns(pl.col(columns).fill_null(0).cast(pl.Int32))
+    )
     return panel._with(_missing_outside(panel, frame, columns, coverage), *release.sources)
 
 
@@ -395,9 +398,12 @@ def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
     flags = _either_direction(atop)
     c = pl.col
     valued = (
-        pl.when((c("atop_defense") == 1) | (c("atop_offense") == 1)).then(3)
-        .when((c("atop_neutral") == 1) | (c("atop_consul") == 1)).then(2)
-        .when(c("atop_nonagg") == 1).then(1)
+        pl.when((c("atop_defense") == 1) | (c("atop_offense") == 1))
+        .then(3)
+        .when((c("atop_neutral") == 1) | (c("atop_consul") == 1))
+        .then(2)
+        .when(c("atop_nonagg") == 1)
+        .then(1)
         .otherwise(0)
     )
     tie = valued if ties == "valued" else (valued > 0).cast(pl.Int8)
@@ -412,7 +418,10 @@ def similarity_columns(measures: tuple[str, ...], ties: str, distance: str, weig
 
 
 MEASURE_SOURCES = {
-    "s": "signorino-ritter-1999", "tau-b": "bueno-de-mesquita-1975", "kappa": "hage-2011", "pi": "hage-2011"
+    "s": "signorino-ritter-1999",
+    "tau-b": "bueno-de-mesquita-1975",
+    "kappa": "hage-2011",
+    "pi": "hage-2011",
 }
 
 
@@ -506,8 +515,11 @@ def _year_similarity(
         scores["s"] = np.full((n, n), np.nan)
     off = ~np.eye(n, dtype=bool)
     i, j = np.nonzero(off)
-    frame = {"ccode1": codes[i].astype(np.int32), "ccode2": codes[j].astype(np.int32),
-             "year": np.full(i.size, year, dtype=np.int32)}
+    frame = {
+        "ccode1": codes[i].astype(np.int32),
+        "ccode2": codes[j].astype(np.int32),
+        "year": np.full(i.size, year, dtype=np.int32),
+    }
     return frame | {columns[m]: scores[m][off] for m in measures}
 
 
@@ -529,8 +541,9 @@ def dyad_year_panel(
     if alliances:
         panel = add_atop_alliance(panel, atop_file, atop_version)
     if measures:
-        panel = add_similarity(panel, measures, ties, distance, capabilities, capability_column, atop_file,
-                               atop_version)
+        panel = add_similarity(
+            panel, measures, ties, distance, capabilities, capability_column, atop_file, atop_version
+        )
     return panel
 
 

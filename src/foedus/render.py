@@ -37,8 +37,12 @@ class _Findings:
         table = Table(title=self.title, box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
         for col in self.HEADERS:  # codes and labels stay whole
             wraps = col == self.WHO
-            table.add_column(col, no_wrap=not wraps, min_width=self.WHO_WIDTH if wraps else None,
-                             justify="right" if col == "#" else "left")
+            table.add_column(
+                col,
+                no_wrap=not wraps,
+                min_width=self.WHO_WIDTH if wraps else None,
+                justify="right" if col == "#" else "left",
+            )
         for row in self.rows:
             table.add_row(*row)
         return table
@@ -62,8 +66,14 @@ def assessment(a: Assessment) -> Group:
     attackers = ", ".join(states.name(s) for s in e.attackers) or "an unnamed attacker"
     title = f"{e.act.value} on {states.name(e.target)} by {attackers} — {e.place.name}, {e.on}"
     rows = [
-        (str(i), f"{states.name(f.obligor)} → {states.name(f.beneficiary)}", f"{f.treaty} {f.article or '—'}",
-         f.kind.value, Text(f.status.value, style=_STYLE[f.status]), f.strength.label)
+        (
+            str(i),
+            f"{states.name(f.obligor)} → {states.name(f.beneficiary)}",
+            f"{f.treaty} {f.article or '—'}",
+            f.kind.value,
+            Text(f.status.value, style=_STYLE[f.status]),
+            f.strength.label,
+        )
         for i, f in enumerate(a.findings, start=1)
     ]
     table = _Findings(title, rows)
@@ -132,6 +142,7 @@ def treaty(t: Treaty) -> Group:
 
 def comparison(c: Comparison) -> Group:
     """Two treaties side by side, with word diffs of the article texts."""
+
     def label(t: Treaty, day: object) -> str:
         return (t.short_name or t.id) + (f" on {day}" if day else "")
 
@@ -164,8 +175,9 @@ def comparison(c: Comparison) -> Group:
     for kind, f, va, vb in c.differences():
         parts.append(Text(f"• {kind} {f}: {va}  ≠  {vb}"))
     winner = c.stronger()
-    parts.append(Text("Strongest promises are equal in class." if winner is None
-                      else f"The stronger promise is in {winner}."))
+    parts.append(
+        Text("Strongest promises are equal in class." if winner is None else f"The stronger promise is in {winner}.")
+    )
     return Group(*parts)
 
 

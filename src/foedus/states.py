@@ -238,6 +238,5 @@ def check_in_system(state: State, day: date) -> None:
     if not any(i.contains(day) for i in state.membership):
         spells = ", ".join(f"{i.start}–{i.end or ''}" for i in state.membership)
         raise StateNotInSystemError(
-            f"{state.name} ({state.id}, COW {state.cow}) was not a state-system member on {day} "
-            f"(member {spells})"
+            f"{state.name} ({state.id}, COW {state.cow}) was not a state-system member on {day} (member {spells})"
         )

@@ -89,8 +89,10 @@ def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
     alliances, members = by_level["alliance"][0], by_level["member"][0]
     atop.check_pair(alliances, members)
     now = datetime.now(UTC)
-    records = [ImportRecord("atop", f.level, f.version, f.path.name, f.frame.height, sha256_of(f.path), now)
-               for f in (alliances, members)]
+    records = [
+        ImportRecord("atop", f.level, f.version, f.path.name, f.frame.height, sha256_of(f.path), now)
+        for f in (alliances, members)
+    ]
     con = _connect(read_only=False)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -99,8 +101,10 @@ def import_dataset(name: str, paths: Sequence[Path] = ()) -> list[ImportRecord]:
             frame = f.frame  # noqa: F841 (read by DuckDB's replacement scan)
             con.execute(f"CREATE OR REPLACE TABLE {ATOP_TABLES[f.level]} AS SELECT * FROM frame")
         con.execute("DELETE FROM imports WHERE dataset = 'atop'")
-        con.executemany("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [[r.dataset, r.level, r.version, r.file, r.rows, r.sha256, r.imported_at] for r in records])
+        con.executemany(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[r.dataset, r.level, r.version, r.file, r.rows, r.sha256, r.imported_at] for r in records],
+        )
         con.execute("COMMIT")
     except duckdb.Error as exc:
         con.execute("ROLLBACK")

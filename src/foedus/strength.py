@@ -12,12 +12,12 @@ RUBRIC: tuple[tuple[Strength, str, str], ...] = (
     (
         Strength.AUTO,
         "automatic military assistance with all means",
-        "defence or offence, means = all-means (\"military and other assistance with all the means at its disposal\")",
+        'defence or offence, means = all-means ("military and other assistance with all the means at its disposal")',
     ),
     (
         Strength.ASSIST,
         "obligation to assist, each party choosing its means",
-        "defence or offence, means = necessary-action (\"such action as it deems necessary, including the use of armed force\")",
+        'defence or offence, means = necessary-action ("such action as it deems necessary, including the use of armed force")',
     ),
     (
         Strength.CONST,

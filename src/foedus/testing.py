@@ -27,8 +27,13 @@ def start_server(data_dir: Path, timeout: float = 60) -> tuple[subprocess.Popen,
     port = free_port()
     foedus = Path(sys.executable).with_name("foedus")
     env = {**os.environ, "FOEDUS_DATA_DIR": str(data_dir)}
-    proc = subprocess.Popen([str(foedus), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(foedus), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
