@@ -83,9 +83,10 @@ def forecast(
     event = make_event(target, [attacker], _cli()._day(on), place, act)
     case = fc.event_case(event)
     corpus = _corpus()
-    history = war_table(ref, corpus).filter(pl.col("start") < event.on)
-    if history.is_empty():
+    past = [c for c in read_iwd(ref / IWD_FILE) if c.start < event.on]
+    if not past:
         raise FoedusError(f"no war in the IWD file began before {event.on}: nothing to fit on")
+    history = war_table(ref, corpus, past)
     model = fc.fit(history, ref)
     rows = pl.DataFrame(fc.case_rows(case, corpus, load_covariates(ref), event), infer_schema_length=None)
     result = fc.Forecast.of(model, rows, history["case"].n_unique(), case)

@@ -209,8 +209,9 @@ def case_rows(case: Case, corpus: Corpus, cov: Covariates, event: Event | None =
     return rows
 
 
-def _digest(paths: Iterable[Path], corpus: Corpus) -> str:
+def _digest(cases: Sequence[Case], paths: Iterable[Path], corpus: Corpus) -> str:
     h = hashlib.sha256(f"v{VERSION}".encode())
+    h.update(repr([(c.id, c.start) for c in cases]).encode())
     for p in paths:
         h.update(p.name.encode())
         h.update(hashlib.sha256(p.read_bytes()).digest())
@@ -223,7 +224,7 @@ def table(cases: Sequence[Case], corpus: Corpus, reference: Path, label: str, so
     """The feature table of ``cases`` (cached in the data directory, keyed by the inputs' digests)."""
     from .covariates import FILES
 
-    key = _digest([*sources, *(reference / f for f in FILES.values())], corpus)
+    key = _digest(cases, [*sources, *(reference / f for f in FILES.values())], corpus)
     cache = data_dir() / "forecast" / f"{label}-{key}.parquet"
     if cache.exists():
         return pl.read_parquet(cache)

@@ -45,7 +45,11 @@ KINDS: dict[str, Kind] = {
 CONDITIONS: dict[str, tuple[tuple[str, ConditionKind, str], ...]] = {
     "defense": (
         ("defcoadv", ConditionKind.SPECIFIC_ADVERSARY, "defence only against a specific adversary"),
-        ("defcoloc", ConditionKind.LOCATION, "defence only if the attack is in a given location, which ATOP does not name"),
+        (
+            "defcoloc",
+            ConditionKind.LOCATION,
+            "defence only if the attack is in a given location, which ATOP does not name",
+        ),
         ("defcocon", ConditionKind.SPECIFIC_CONFLICT, "defence only in a specific conflict named in the treaty"),
         ("defconum", ConditionKind.NUMBER_OF_ATTACKERS, "defence only against a given number of attackers"),
         ("defcodem", ConditionKind.DEMANDS, "defence only if the attacked party complied with demands"),
@@ -60,7 +64,11 @@ CONDITIONS: dict[str, tuple[tuple[str, ConditionKind, str], ...]] = {
     ),
     "neutral": (
         ("neucoadv", ConditionKind.SPECIFIC_ADVERSARY, "neutrality only against a specific adversary"),
-        ("neucoloc", ConditionKind.LOCATION, "neutrality only if the war is in a given location, which ATOP does not name"),
+        (
+            "neucoloc",
+            ConditionKind.LOCATION,
+            "neutrality only if the war is in a given location, which ATOP does not name",
+        ),
         ("neucocon", ConditionKind.SPECIFIC_CONFLICT, "neutrality only in a specific conflict named in the treaty"),
         ("neuconum", ConditionKind.NUMBER_OF_ATTACKERS, "neutrality only against a given number of adversaries"),
         ("neucodem", ConditionKind.DEMANDS, "neutrality only if the partner complied with demands"),
@@ -184,8 +192,9 @@ def read(path: Path) -> AtopFile:
         raise DataError(f"{path}:{i + 2}: column {name}: {what}")
     # other columns stay numeric when every value that is there is a whole number
     numeric = both.select((pl.col(f"{c}__n").null_count() == _blank(c).sum()).alias(c) for c in raw.columns).row(0)
-    frame = pl.concat([cast.select(c) if ok else raw.select(c) for c, ok in zip(raw.columns, numeric, strict=True)],
-                      how="horizontal")
+    frame = pl.concat(
+        [cast.select(c) if ok else raw.select(c) for c, ok in zip(raw.columns, numeric, strict=True)], how="horizontal"
+    )
     flags = [c for c in FLAGS if c in frame.columns]
     first_off = frame.select(_first(~pl.col(c).is_in([0, 1]), c) for c in flags).row(0, named=True)
     off = [(i, c) for c, i in first_off.items() if i is not None]
@@ -202,6 +211,7 @@ def with_spans(frame: pl.DataFrame) -> pl.DataFrame:
 
     An unknown day (missing or 0) takes the month whole; an exit year of 0 leaves ``end`` null.
     """
+
     def day(col: str) -> pl.Expr:
         return pl.when(pl.col(col) > 0).then(pl.col(col))
 
@@ -223,7 +233,7 @@ def _checked_spans(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     except pl.exceptions.PolarsError:
         out = None
     if out is not None:
-        bad = (out["start"].is_null() | (out["yrexit"] != 0) & (out["end"].is_null() | (out["end"] <= out["start"])))
+        bad = out["start"].is_null() | (out["yrexit"] != 0) & (out["end"].is_null() | (out["end"] <= out["start"]))
         idx = bad.arg_true()
         if not len(idx):
             return out
@@ -246,17 +256,21 @@ def _row_fails(row: pl.DataFrame) -> bool:
 def check_pair(alliances: AtopFile, members: AtopFile) -> None:
     """The two files must be one release: same version, and every member row's alliance listed."""
     if alliances.version != members.version:
-        raise DataError(f"{members.path}: version {members.version} does not match {alliances.path} "
-                        f"(version {alliances.version})")
+        raise DataError(
+            f"{members.path}: version {members.version} does not match {alliances.path} (version {alliances.version})"
+        )
     known = set(alliances.frame["atopid"].to_list())
     orphan = (~members.frame["atopid"].is_in(list(known))).arg_true()
     if len(orphan):
         i = int(orphan[0])
-        raise DataError(f"{members.path}:{i + 2}: column atopid: alliance {members.frame['atopid'][i]} "
-                        f"is not in {alliances.path.name}")
+        raise DataError(
+            f"{members.path}:{i + 2}: column atopid: alliance {members.frame['atopid'][i]} "
+            f"is not in {alliances.path.name}"
+        )
 
 
 # --- mapping to the model ---------------------------------------------------------------
+
 
 @cache
 def member(cow: int) -> tuple[str, str]:
@@ -351,7 +365,9 @@ def _treaty(atopid: int, rows: list[Mapping], version: str) -> Treaty:
         ended=end,
         parties=parties,
         obligations=tuple(obligations),
-        sources=(Source(citation=f"ATOP {version}, member-level file. {ATOP_CITATION}", url="https://www.atopdata.org"),),
+        sources=(
+            Source(citation=f"ATOP {version}, member-level file. {ATOP_CITATION}", url="https://www.atopdata.org"),
+        ),
         origin="atop",
         atop_id=atopid,
         notes="Coded by ATOP; the treaty's text is not in the corpus, so findings quote no article.",

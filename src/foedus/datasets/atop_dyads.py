@@ -27,9 +27,13 @@ def directed_dyad_years(members: pl.DataFrame, through: int, per_alliance: bool 
     """
     keys = ["atopid"] if per_alliance else []
     horizon = date(through + 1, 1, 1)
-    rows = with_spans(members).select(
-        "atopid", "phase", "member", "start", pl.col("end").fill_null(horizon).clip(upper_bound=horizon), *FLAGS
-    ).filter(pl.col("start") < pl.col("end"))
+    rows = (
+        with_spans(members)
+        .select(
+            "atopid", "phase", "member", "start", pl.col("end").fill_null(horizon).clip(upper_bound=horizon), *FLAGS
+        )
+        .filter(pl.col("start") < pl.col("end"))
+    )
     pairs = (
         rows.join(rows.select("atopid", "phase", "member", "start", "end"), on=["atopid", "phase"], suffix="_b")
         .filter(pl.col("member") != pl.col("member_b"))

@@ -64,8 +64,12 @@ def fetch(
     root = base_url(dataset, url)
     out: list[Fetched] = []
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-        console=console or Console(stderr=True), transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=console or Console(stderr=True),
+        transient=False,
     ) as progress:
         for f in dataset.files:
             expected = accepted.get(f.name, f.sha256).lower()
@@ -107,8 +111,10 @@ def _download(url: str, dest: Path, f: DataFile, expected: str, progress: Progre
                     got += len(block)
                     progress.update(task, completed=got)
         except (HTTPException, OSError) as exc:
-            raise DataError(f"{url}: download interrupted after {got} bytes ({exc.__class__.__name__}); "
-                            f"run the fetch again to resume") from None
+            raise DataError(
+                f"{url}: download interrupted after {got} bytes ({exc.__class__.__name__}); "
+                f"run the fetch again to resume"
+            ) from None
     if total is not None and got < total:
         raise DataError(f"{url}: download truncated at {got} of {total} bytes; run the fetch again to resume")
     _verify_and_place(part, dest, url, expected)
@@ -118,6 +124,8 @@ def _verify_and_place(part: Path, dest: Path, url: str, expected: str) -> None:
     actual = sha256_of(part)
     if actual != expected:
         part.unlink()
-        raise DataError(f"{url}: sha256 mismatch (expected {expected}, got {actual}); the download was discarded. "
-                        f"If this is a release you trust, pass --sha256 {dest.name}={actual}")
+        raise DataError(
+            f"{url}: sha256 mismatch (expected {expected}, got {actual}); the download was discarded. "
+            f"If this is a release you trust, pass --sha256 {dest.name}={actual}"
+        )
     part.replace(dest)

@@ -66,12 +66,21 @@ DATASETS: dict[str, Dataset] = {
             version="4.01 alliance and member level; 5.1 directed dyad-year obligations",
             base_url="https://www.atopdata.org/data/",
             files=(
-                DataFile("atop4_01_alliance_level.csv",
-                         "84f6e5a488db64e2b04db3143ebb99b4d1c1a57073e388f44f04b0ccfa3a814e", 187739),
-                DataFile("atop4_01_member_level.csv",
-                         "37533634acbba64af9b900425fad50fcecb69f4a80f9f1d22d9847911bf21e40", 543083),
-                DataFile("atop5_1_ddyr_obligations_peacesciencer.csv",
-                         "681567e23d41c85f7d466308a55241238c15be1225b91852e360cfee4ab27719", 6191742),
+                DataFile(
+                    "atop4_01_alliance_level.csv",
+                    "84f6e5a488db64e2b04db3143ebb99b4d1c1a57073e388f44f04b0ccfa3a814e",
+                    187739,
+                ),
+                DataFile(
+                    "atop4_01_member_level.csv",
+                    "37533634acbba64af9b900425fad50fcecb69f4a80f9f1d22d9847911bf21e40",
+                    543083,
+                ),
+                DataFile(
+                    "atop5_1_ddyr_obligations_peacesciencer.csv",
+                    "681567e23d41c85f7d466308a55241238c15be1225b91852e360cfee4ab27719",
+                    6191742,
+                ),
             ),
             citation=ATOP_CITATION,
         ),
