@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import polars as pl
 import typer
 from rich.console import Console
@@ -18,7 +19,9 @@ from .corpus.loader import Corpus
 from .covariates import load as load_covariates
 from .engine import make_event
 from .errors import FoedusError
-from .model import Act
+from .model import Act, Event
+from .reliability import Simulation
+from .reliability import simulate_forecast as run_forecast
 from .wars import IWD_FILE, MID_FILE, Case, read_iwd, read_mids
 
 REFERENCE_ENV = "FOEDUS_REFERENCE_DATA"
@@ -59,6 +62,19 @@ def war_table(ref: Path, corpus: Corpus, cases: list[Case] | None = None) -> pl.
     return fc.table(cases or read_iwd(ref / IWD_FILE), corpus, ref, "iwd", [ref / IWD_FILE])
 
 
+def forecast_event(event: Event, ref: Path) -> fc.Forecast:
+    """The forecast for ``event``, fitted on the IWD wars that began before its date."""
+    case = fc.event_case(event)
+    corpus = _corpus()
+    past = [c for c in read_iwd(ref / IWD_FILE) if c.start < event.on]
+    if not past:
+        raise FoedusError(f"no war in the IWD file began before {event.on}: nothing to fit on")
+    history = war_table(ref, corpus, past)
+    model = fc.fit(history, ref)
+    rows = pl.DataFrame(fc.case_rows(case, corpus, load_covariates(ref), event), infer_schema_length=None)
+    return fc.Forecast.of(model, rows, history["case"].n_unique(), case)
+
+
 def forecast(
     target: Annotated[str, typer.Option(help="The attacked state: name, ISO3, COW number or abbreviation.")],
     attacker: Annotated[str, typer.Option(help="The attacking state.")],
@@ -77,19 +93,10 @@ def forecast(
 
     Example: foedus forecast --target KOR --attacker PRK --on 1950-06-25 --explain --data-dir ../shared/data
     """
-    ref = reference(data_dir)
     if top < 0:
         raise FoedusError(f"--top must be 0 or more, not {top}")
     event = make_event(target, [attacker], _cli()._day(on), place, act)
-    case = fc.event_case(event)
-    corpus = _corpus()
-    past = [c for c in read_iwd(ref / IWD_FILE) if c.start < event.on]
-    if not past:
-        raise FoedusError(f"no war in the IWD file began before {event.on}: nothing to fit on")
-    history = war_table(ref, corpus, past)
-    model = fc.fit(history, ref)
-    rows = pl.DataFrame(fc.case_rows(case, corpus, load_covariates(ref), event), infer_schema_length=None)
-    result = fc.Forecast.of(model, rows, history["case"].n_unique(), case)
+    result = forecast_event(event, reference(data_dir))
     if as_json:
         _cli()._emit(result.as_json(top, explain))
     else:
@@ -157,3 +164,24 @@ def _years(text: str) -> tuple[int, int]:
     if a > b:
         raise FoedusError(f"bad --years {text!r}: {a} is after {b}")
     return a, b
+
+
+def simulate_forecast(event: Event, data_dir: Path | None, draws: int, seed: int) -> Simulation:
+    """``foedus simulate --forecast``: the Monte Carlo of the forecast's per-state probabilities."""
+    f = forecast_event(event, reference(data_dir))
+    rows = f.states.to_dicts()
+    ids = [event.target, *event.attackers] + [r["state"] for r in rows]
+    n = len(ids)
+    d0, a0 = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    d0[0], a0[1] = True, True
+    p_a = np.array([0.0, 0.0] + [r["p_A"] for r in rows])
+    p_b = np.array([0.0, 0.0] + [r["p_B"] for r in rows])
+    ev = {
+        "attackers": list(event.attackers),
+        "target": event.target,
+        "on": event.on.isoformat(),
+        "place": event.place.name,
+        "act": event.act.value,
+        "model": "forecast",
+    }
+    return run_forecast(ev, ids, d0, a0, p_a, p_b, draws, seed)

@@ -117,7 +117,7 @@ class Covariates:
         return any(s < year <= e for s, e in self.rivalries.get((min(a, b), max(a, b)), ()))
 
     def disputes(self, x: int, y: int, day: date) -> tuple[int, int, int]:
-        """Disputes of x and y begun in the ``MID_WINDOW`` years before ``day``: on the same side, on opposite
+        """Disputes that held both x and y, both having entered in the ``MID_WINDOW`` years before ``day``: on the same side, on opposite
         sides, and joined by x on y's side. A window, not all earlier disputes, so the counts do not grow
         with the calendar."""
         dates, rel = self.mids.get((x, y), ((), ()))
@@ -179,7 +179,7 @@ def load(data_dir: Path) -> Covariates:
 
 
 def _mid_pairs(path: Path) -> dict[tuple[int, int], tuple[list[date], list[tuple[bool, bool]]]]:
-    """Per ordered pair of states, the start dates of their disputes and (same side, first joined later)."""
+    """Per ordered pair of states, when each of their disputes held both, and (same side, x joined later)."""
     by: dict[int, list[tuple[int, bool, bool, date]]] = {}
     for line, r in _rows(path):
         start = date(_num(r, "styear", path, line), max(_num(r, "stmon", path, line), 1), 1)
@@ -190,11 +190,10 @@ def _mid_pairs(path: Path) -> dict[tuple[int, int], tuple[list[date], list[tuple
         )
     pairs: dict[tuple[int, int], list[tuple[date, bool, bool]]] = {}
     for rows in by.values():
-        begun = min(r[3] for r in rows)
-        for x, sx, jx, _ in rows:
-            for y, sy, _, _ in rows:
-                if x != y:
-                    pairs.setdefault((x, y), []).append((begun, sx == sy, jx))
+        for x, sx, jx, dx in rows:
+            for y, sy, _, dy in rows:
+                if x != y:  # dated when the later of the two entered: only then were both in it
+                    pairs.setdefault((x, y), []).append((max(dx, dy), sx == sy, jx))
     out = {}
     for k, v in pairs.items():
         v.sort()

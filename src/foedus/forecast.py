@@ -38,7 +38,7 @@ from .reliability import BF_FILE, estimate
 from .wars import Case
 
 ALPHA = 1.0  # L2 penalty: ALPHA/2 · |coef|² against the whole training likelihood, fixed a priori
-VERSION = 3  # of the feature table; part of the cache key
+VERSION = 4  # of the feature table; part of the cache key
 HELP = (Kind.DEFENSE, Kind.OFFENSE)
 SIDE = {"A": Side.AGGRESSOR, "B": Side.DEFENDER}
 
@@ -249,7 +249,7 @@ def bf_rates(reference: Path, wars: Iterable[int] | None) -> dict[str, float]:
 
 def design(df: pl.DataFrame, rates: dict[str, float]) -> np.ndarray:
     """The feature matrix, with each row's fulfilment rate filled in from ``rates``."""
-    bf = df["bf_class"].replace_strict(rates, default=0.0, return_dtype=pl.Float64)
+    bf = df["bf_class"].cast(pl.String).replace_strict(rates, default=0.0, return_dtype=pl.Float64)
     return df.with_columns(bf_rate=bf).select(list(FEATURES)).to_numpy().astype(np.float64)
 
 

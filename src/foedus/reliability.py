@@ -315,8 +315,9 @@ class _Links:
             if free:
                 plain[side].setdefault(obligor, {})[c] = [int(pr.ben[k]) for k in free]
             tied = [k for k in ks if pr.foes[k] is not None]
-            if tied:
-                bound.append((side, pr.ben[tied], pr.foes[tied[0]], obligor, c))
+            foes = np.asarray(pr.foes[tied[0]], dtype=np.intp) if tied else None
+            if foes is not None and foes.size:  # with no named adversary within reach, it can never bind
+                bound.append((side, pr.ben[tied], foes, obligor, c))
         return cls(
             {s: [(o, [(c, np.array(b)) for c, b in cs.items()]) for o, cs in by.items()] for s, by in plain.items()},
             bound,
@@ -512,3 +513,45 @@ def simulate(
         seed,
         tally,
     )
+
+
+def forecast_chunk(
+    d0: np.ndarray, a0: np.ndarray, p_a: np.ndarray, p_b: np.ndarray, seed: int, chunk: int, draws: int
+) -> Tally:
+    """Draws of a war in which each state joins side A (aggressor) or B (defender) with its forecast probability.
+
+    States are independent, as the forecast assumes: a state joins with probability p_a + p_b, and
+    given that it joins, the defender side with probability p_b / (p_a + p_b).
+    """
+    rng = np.random.default_rng([seed, chunk])
+    words = -(-draws // 64)
+    either = p_a + p_b
+    joins = bernoulli_words(rng, either, words)
+    defends = bernoulli_words(rng, np.divide(p_b, either, out=np.zeros_like(either), where=either > 0), words)
+    d = np.where(d0[:, None], ONES, joins & defends)
+    a = np.where(a0[:, None], ONES, joins & ~defends)
+    valid = np.full(words, ONES)
+    if draws % 64:
+        valid[-1] = np.uint64((1 << (draws % 64)) - 1)
+    count = [np.bitwise_count(x & valid).sum(axis=1) for x in (d, a)]
+    return Tally(draws, count[0], count[1], np.zeros_like(count[0]), size_histogram(d | a, valid, d0.size))
+
+
+def simulate_forecast(
+    event: dict,
+    ids: Sequence[str],
+    d0: np.ndarray,
+    a0: np.ndarray,
+    p_a: np.ndarray,
+    p_b: np.ndarray,
+    draws: int,
+    seed: int,
+) -> Simulation:
+    """The Monte Carlo of a forecast: per-state probabilities in, the distribution of the war's size out."""
+    if draws < 1:
+        raise FoedusError(f"--draws must be at least 1, not {draws}")
+    parts = [forecast_chunk(d0, a0, p_a, p_b, seed, i, n) for i, n in chunks(draws)]
+    total = parts[0]
+    for t in parts[1:]:
+        total = total + t
+    return Simulation(event, tuple(ids), seed, total)
