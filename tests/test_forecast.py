@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from datetime import date
 
 import polars as pl
 import pytest
-from test_cli import run
+from test_cli import FOEDUS
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed program, with room for a fit on a shared machine (the other CLI tests allow 120 s)."""
+    return subprocess.run(
+        [FOEDUS, *args], capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "160", **(env or {})}
+    )
 
 from foedus import forecast as fc
 from foedus import states, store
@@ -122,3 +131,18 @@ def test_cascade_says_it_is_a_legal_reading_not_a_forecast():
 def test_bad_input_is_one_line_and_exit_1(shared_data, cow_states, args, message):
     out = run(*(a.format(data=shared_data) for a in args), env={"FOEDUS_REFERENCE_DATA": ""})
     assert out.returncode == 1 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_simulate_with_the_forecast_reproduces_its_probabilities(atop):
+    args = ("--target", "255", "--attacker", "220", "--on", "1870-07-19", "--data-dir", str(atop))
+    fc_doc = json.loads(run("forecast", *args, "--top", "0", "--json").stdout)
+    out = run("simulate", "--forecast", *args, "--draws", "200000", "--seed", "3", "--json")
+    assert out.returncode == 0, out.stderr
+    sim = {s["state"]: s for s in json.loads(out.stdout)["states"]}
+    for s in fc_doc["states"]:
+        for key, side in (("joins_target_side", "defender"), ("joins_attacker_side", "aggressor")):
+            p = s[key]
+            assert abs(sim[s["state"]][side] - p) < 5 * (p * (1 - p) / 200_000) ** 0.5 + 2**-15
+    doc = json.loads(out.stdout)
+    assert sum(doc["war_size"].values()) == pytest.approx(1.0)
+    assert doc["mean_war_size"] == pytest.approx(2 + fc_doc["expected_joiners"], abs=0.02)

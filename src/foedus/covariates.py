@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import bisect
 import csv
-import gzip
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from .errors import DataError
 
@@ -52,8 +53,7 @@ def region(ccode: int) -> str:
 def _rows(path: Path) -> Iterator[tuple[int, dict]]:
     if not path.exists():
         raise DataError(f"{path}: file not found")
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8") as fh:
         yield from enumerate(csv.DictReader(fh), start=2)
 
 
@@ -78,8 +78,7 @@ class Covariates:
     spells: dict[int, list[tuple[date, date]]]  # system membership
     majors: dict[int, list[tuple[date, date]]]
     contiguity: dict[tuple[int, int], list[tuple[date, date]]]
-    distance: dict[tuple[int, int, int], float]
-    distance_years: tuple[int, int]
+    distance: Distances
     cinc: dict[tuple[int, int], float]
     cinc_years: tuple[int, int]
     rivalries: dict[tuple[int, int], list[tuple[int, int]]]
@@ -101,9 +100,8 @@ class Covariates:
 
     def log_distance(self, a: int, b: int, year: int) -> float:
         """log(1 + minimum distance in km) on 1 January; the largest distance when the pair is not in the file."""
-        lo, hi = self.distance_years
-        y = min(max(year, lo), hi)
-        km = self.distance.get((min(a, b), max(a, b), y))
+        lo, hi = self.distance.years
+        km = self.distance.get(a, b, min(max(year, lo), hi))
         return math.log1p(km if km is not None else 20_000.0)
 
     def log_cinc(self, c: int, year: int) -> float:
@@ -147,12 +145,7 @@ def load(data_dir: Path) -> Covariates:
             key = (_num(r, "ccode1", p["contiguity"], line), _num(r, "ccode2", p["contiguity"], line))
             span = (_day(r["stdate"], p["contiguity"], line), _day(r["enddate"], p["contiguity"], line))
             contiguity.setdefault(key, []).append(span)
-    distance: dict[tuple[int, int, int], float] = {}
-    for line, r in _rows(p["distance"]):
-        a, b = _num(r, "ccode1", p["distance"], line), _num(r, "ccode2", p["distance"], line)
-        distance[(min(a, b), max(a, b), _num(r, "year", p["distance"], line))] = _num(
-            r, "mindist", p["distance"], line, float
-        )
+    distance = _distances(p["distance"])
     cinc: dict[tuple[int, int], float] = {}
     for line, r in _rows(p["nmc"]):
         if r["cinc"] not in ("", "NA"):
@@ -170,12 +163,51 @@ def load(data_dir: Path) -> Covariates:
         majors=_spells(p["majors"]),
         contiguity=contiguity,
         distance=distance,
-        distance_years=(min(k[2] for k in distance), max(k[2] for k in distance)),
         cinc=cinc,
         cinc_years=(min(k[1] for k in cinc), max(k[1] for k in cinc)),
         rivalries=rivalries,
         mids=_mid_pairs(p["mids"]),
     )
+
+
+def _pair_year(a, b, year):
+    """One integer per (lower code, higher code, year): the key of the distance table."""
+    return (np.asarray(a, dtype=np.int64) * 1000 + b) * 10_000 + year
+
+
+@dataclass(frozen=True)
+class Distances:
+    """Minimum distances as sorted keys (see :func:`_pair_year`) and their values in km."""
+
+    keys: np.ndarray
+    km: np.ndarray
+    years: tuple[int, int]
+
+    def get(self, a: int, b: int, year: int) -> float | None:
+        """The distance between ``a`` and ``b`` on 1 January of ``year``, if the file has it."""
+        k = _pair_year(min(a, b), max(a, b), year)
+        i = int(np.searchsorted(self.keys, k))
+        return float(self.km[i]) if i < self.keys.size and self.keys[i] == k else None
+
+
+def _distances(path: Path) -> Distances:
+    """The minimum-distance table, read with polars (a million rows)."""
+    import polars as pl
+
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    try:
+        df = pl.read_csv(path, schema_overrides={"mindist": pl.Float64})
+        lo = pl.min_horizontal("ccode1", "ccode2")
+        hi = pl.max_horizontal("ccode1", "ccode2")
+        df = df.select(lo.alias("a"), hi.alias("b"), pl.col("year"), pl.col("mindist"))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(f"{path}: cannot read the distance file ({exc})") from None
+    if df["mindist"].null_count():
+        raise DataError(f"{path}: {df['mindist'].null_count()} rows without a distance")
+    key = _pair_year(df["a"].to_numpy(), df["b"].to_numpy(), df["year"].to_numpy())
+    order = np.argsort(key, kind="stable")
+    return Distances(key[order], df["mindist"].to_numpy()[order], (int(df["year"].min()), int(df["year"].max())))
 
 
 def _mid_pairs(path: Path) -> dict[tuple[int, int], tuple[list[date], list[tuple[bool, bool]]]]:
