@@ -146,3 +146,20 @@ def test_simulate_with_the_forecast_reproduces_its_probabilities(atop):
     doc = json.loads(out.stdout)
     assert sum(doc["war_size"].values()) == pytest.approx(1.0)
     assert doc["mean_war_size"] == pytest.approx(2 + fc_doc["expected_joiners"], abs=0.02)
+
+
+def test_disputes_are_scored_in_folds_and_time_splits(atop):
+    from foedus import backtest as bt
+    from foedus.wars import MID_FILE, read_mids
+
+    cases = [c for c in read_mids(atop / MID_FILE) if c.start.year in (1940, 1941, 1950, 1951)]
+    df = fc.table(cases, store.active_corpus(), atop, "mids-test", [atop / MID_FILE])
+    scorings = bt.dispute_scorings(df, atop, folds=3)
+    assert [s.label for s in scorings] == [
+        "disputes, 3-fold by dispute",
+        "disputes, fit <1946, score 1946+",
+        "disputes, fit 1946+, score <1946",
+    ]
+    folds = scorings[0].pairs
+    assert folds.height == df.height // 2 and folds["case"].n_unique() == len({c.id for c in cases})
+    assert ((folds["p_any"] > 0) & (folds["p_any"] < 1)).all()

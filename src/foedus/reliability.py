@@ -392,14 +392,20 @@ class Tally:
         )
 
 
+def _valid(draws: int, words: int) -> np.ndarray:
+    """The words' bits that hold one of ``draws`` draws (all but the tail of the last word)."""
+    valid = np.full(words, ONES)
+    if draws % 64:
+        valid[-1] = np.uint64((1 << (draws % 64)) - 1)
+    return valid
+
+
 def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
     """Simulate ``draws`` wars with the generator of chunk number ``chunk`` of ``seed``, 64 to a word."""
     rng = np.random.default_rng([seed, chunk])
     words = -(-draws // 64)
     d, a, conflict = bit_rounds(pr, bernoulli_words(rng, pr.p, words))
-    valid = np.full(words, ONES)
-    if draws % 64:
-        valid[-1] = np.uint64((1 << (draws % 64)) - 1)
+    valid = _valid(draws, words)
     count = [np.bitwise_count(x & valid).sum(axis=1) for x in (d, a, conflict)]
     return Tally(draws, *count, size_histogram(d | a, valid, pr.d0.size))
 
@@ -530,9 +536,7 @@ def forecast_chunk(
     defends = bernoulli_words(rng, np.divide(p_b, either, out=np.zeros_like(either), where=either > 0), words)
     d = np.where(d0[:, None], ONES, joins & defends)
     a = np.where(a0[:, None], ONES, joins & ~defends)
-    valid = np.full(words, ONES)
-    if draws % 64:
-        valid[-1] = np.uint64((1 << (draws % 64)) - 1)
+    valid = _valid(draws, words)
     count = [np.bitwise_count(x & valid).sum(axis=1) for x in (d, a)]
     return Tally(draws, count[0], count[1], np.zeros_like(count[0]), size_histogram(d | a, valid, d0.size))
 
