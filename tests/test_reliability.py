@@ -24,6 +24,9 @@ from foedus.reliability import (
     fulfilment_rate,
     holdout,
     load_overrides,
+    bernoulli_words,
+    bit_rounds,
+    problem,
     shipped,
     simulate,
 )
@@ -147,3 +150,56 @@ def test_probabilities_stay_between_zero_and_one_and_sizes_sum_to_one():
     assert np.isclose(sim.mean_size(), sum(k * v for k, v in sim.size_distribution().items()))
     drawn_in = {r["state"] for r in sim.probabilities() if r["defender"] or r["aggressor"]}
     assert drawn_in == {e.state for e in cascade_event(KOREA).entries}  # 1,000 draws reach every possible entrant
+
+
+def _reference_rounds(pr, honoured: list[bool]) -> tuple[set, set, set]:
+    """The cascade rule for one draw, with sets: the specification the bit rounds must meet."""
+    d, a = set(np.flatnonzero(pr.d0).tolist()), set(np.flatnonzero(pr.a0).tolist())
+    fd, fa, conflict = set(d), set(a), set()
+    cand: dict[bool, set] = {True: set(), False: set()}
+    while True:
+        for k in range(pr.ben.size):
+            if not honoured[pr.commitment[k]]:
+                continue
+            side, b = bool(pr.defender[k]), int(pr.ben[k])
+            if pr.foes[k] is None:
+                hit = b in (fd if side else fa)
+            else:
+                hit = b in (d if side else a) and any(int(f) in a for f in pr.foes[k])
+            if hit:
+                cand[side].add(int(pr.obl[k]))
+        out = set(range(pr.d0.size)) - d - a - conflict
+        conflict |= cand[True] & cand[False] & out
+        fd, fa = (cand[True] - cand[False]) & out, (cand[False] - cand[True]) & out
+        d |= fd
+        a |= fa
+        if not fd and not fa:
+            return d, a, conflict
+
+
+@settings(max_examples=25, deadline=None)
+@given(pacts, war, st.booleans(), st.integers(min_value=0, max_value=2**32 - 1))
+def test_bit_rounds_follow_the_cascade_rule_draw_by_draw(spec, pair, conditional, seed):
+    corpus = Corpus(build(spec))
+    pr = problem(prepare(make_event(pair[0], [pair[1]], DAY), corpus, conditional))
+    draws = 130  # three words, the last one partly used
+    bits = bernoulli_words(np.random.default_rng(seed), np.full(pr.p.size, 0.5), -(-draws // 64))
+    d, a, c = bit_rounds(pr, bits)
+
+    def unpack(words):
+        return np.unpackbits(words.view(np.uint8), axis=-1, bitorder="little")[..., :draws].astype(bool)
+
+    h, dd, aa, cc = unpack(bits), unpack(d), unpack(a), unpack(c)
+    for i in range(draws):
+        want = _reference_rounds(pr, h[:, i].tolist())
+        got = tuple(set(np.flatnonzero(x[:, i]).tolist()) for x in (dd, aa, cc))
+        assert got == want
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+def test_bernoulli_words_hit_their_probability(p, seed):
+    words = 2048  # 131,072 draws per probability
+    bits = bernoulli_words(np.random.default_rng(seed), np.array(p), words)
+    rate = np.bitwise_count(bits).sum(axis=1) / (64 * words)
+    for want, got in zip(p, rate, strict=True):
+        assert abs(got - want) < 6 * math.sqrt(max(want * (1 - want), 1e-6) / (64 * words)) + 2**-16

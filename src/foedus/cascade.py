@@ -36,6 +36,9 @@ from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, S
 from .store import active_corpus
 
 NOT = -1  # round value of a state that never enters
+LEGAL_READING = (
+    "a legal reading of the treaties (who is bound), not a forecast of who will fight; see `foedus forecast`"
+)
 ELSEWHERE = "elsewhere"  # a theatre's administrator when no scope clause in force names it
 
 
@@ -497,6 +500,7 @@ class Cascade:
                 "place": self.event.place.name,
             },
             "threshold": "obligated or conditional" if self.conditional else "obligated",
+            "reading": LEGAL_READING,
             "rounds": self.rounds,
             "defenders": self.side(Side.DEFENDER),
             "aggressors": self.side(Side.AGGRESSOR),

@@ -131,8 +131,12 @@ def show(
 @app.command()
 def compare(
     a: Annotated[str, typer.Argument(help="First treaty id.")],
-    b: Annotated[str | None, typer.Argument(help="Second treaty id (default: the first, to compare over time).")] = None,
-    on: Annotated[str | None, typer.Option(help="Date for the first side: obligations and members in force then.")] = None,
+    b: Annotated[
+        str | None, typer.Argument(help="Second treaty id (default: the first, to compare over time).")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Date for the first side: obligations and members in force then.")
+    ] = None,
     on_b: Annotated[str | None, typer.Option(help="Date for the second side (default: --on).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -345,3 +349,8 @@ app.command()(cli_draft.draft)
 from .cli_treaty import new_treaty  # noqa: E402
 
 app.command("new-treaty")(new_treaty)
+
+from . import cli_forecast  # noqa: E402  (forecast and backtest)
+
+app.command()(cli_forecast.forecast)
+app.command()(cli_forecast.backtest)

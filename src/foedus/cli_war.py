@@ -104,10 +104,15 @@ def simulate(
     as_json: AsJson = False,
     explain_priors: Annotated[bool, typer.Option(
         "--explain-priors", is_eager=True, callback=_explain_priors, help="Print the priors and stop.")] = False,
+    forecast: Annotated[
+        bool, typer.Option("--forecast", help="Draw each state's entry from `foedus forecast` (needs --data-dir).")
+    ] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Reference CSVs for --forecast.")] = None,
 ) -> None:
-    """Monte Carlo of the cascade, each obligation honoured with a probability.
+    """Monte Carlo of the cascade, each obligation honoured with a probability; or, with --forecast, of the forecast.
 
     Example: foedus simulate --target PRK --attacker KOR --on 2025-03-01 --draws 100000 --seed 7
+    Example: foedus simulate --forecast --target KOR --attacker PRK --on 1950-06-25 --data-dir ../shared/data
     """
     from . import render_war
     from .cascade import prepare
@@ -118,6 +123,12 @@ def simulate(
 
     limits.draws(draws)
     limits.seed(seed)
+    if forecast:
+        from .cli_forecast import simulate_forecast
+
+        event = make_event(target, attacker, _cli()._day(on), place, act)
+        sim = simulate_forecast(event, data_dir, draws, seed)
+        return _cli()._emit(sim.as_json()) if as_json else _cli().console.print(render_war.simulation(sim, event))
     sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
     ov = load_overrides(overrides, active_corpus()) if overrides else None
     with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:

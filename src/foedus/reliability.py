@@ -8,7 +8,8 @@ they match. A probability is chosen per link: a per-treaty override, else a per-
 (the obligor), else the prior for the link's class (defence links: pacts with a defence but no
 offence obligation; offence links: pacts with an offence obligation). The data does not code
 the means of assistance, so the strength classes A-AUTO, B-ASSIST and C-CONST share their kind's
-estimate; this is stated by ``foedus simulate --explain-priors``.
+estimate; this is stated by ``foedus simulate --explain-priors``. The Monte Carlo packs 64 draws into
+a machine word (:func:`bernoulli_words`, :func:`bit_rounds`).
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError
 from threadpoolctl import threadpool_limits
 
 from . import limits, states
-from .cascade import Rounds, Scenario, Side, advance
+from .cascade import Scenario, Side
 from .corpus.loader import Corpus, read_yaml
 from .errors import DataError, FoedusError
 
 BF_FILE = "berkemeier_fuhrmann_2018_alliance_fulfillment.csv"
-CHUNK = 1 << 15  # draws per task; fixed, so results do not depend on how chunks are scheduled
+CHUNK = 1 << 18  # draws per task; fixed, so results do not depend on how chunks are scheduled
 CLASSES = ("offense", "defense", "neutrality", "nonaggression")
 _Z95 = 1.959963984540054
 
@@ -237,76 +238,148 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
     )
 
 
-def _commitment_propagator(pr: Problem, honoured: np.ndarray) -> Callable:
-    """Who is bound to each side in each draw: an obligor whose honoured commitment is owed to a belligerent.
+BITS = 16  # the bit sampler draws each honouring probability rounded to a multiple of 2^-16
+ONES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
-    Works per commitment, not per link: a (states × commitments) incidence says to whom each is owed.
+
+def bernoulli_words(rng: np.random.Generator, p: np.ndarray, words: int) -> np.ndarray:
+    """(len(p), words) uint64 words whose bits are independent draws, 1 with probability ``p`` (to 2^-16).
+
+    Bit by bit, from the least significant, it compares a 16-bit uniform number (one random word per
+    bit) with p·2^16: 64 draws per word operation.
     """
-    n, c = pr.d0.size, pr.p.size
-    owed = np.zeros((n, c), dtype=np.float32)
-    owed[pr.ben, pr.commitment] = 1.0
-    first = np.unique(pr.commitment, return_index=True)[1]  # one link per commitment, for its fields
-    defender, obligor = pr.defender[first], pr.obl[first]
-    foes = [pr.foes[k] for k in first]
-    # defender-side commitments grouped by their treaty's parties: blocked in a draw where an aggressor is one
-    parties: dict[tuple[int, ...], list[int]] = {}
-    for j, k in enumerate(first.tolist()):
-        if defender[j] and pr.fellows:
-            parties.setdefault(tuple(pr.fellows[k].tolist()), []).append(j)
-    groups = {}
-    blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (treaty parties' columns, their commitments' positions)
-    for side in (True, False):
-        cs = np.flatnonzero(defender == side)
-        cs = cs[np.argsort(obligor[cs], kind="stable")]
-        if cs.size:
-            obl = obligor[cs]
-            starts = np.flatnonzero(np.r_[True, obl[1:] != obl[:-1]])
-            plain = np.array([foes[j] is None for j in cs])
-            width = max((foes[j].size for j in cs if foes[j] is not None), default=1)
-            foe_cols = np.full((cs.size, width), n, dtype=np.int32)  # padded with an always-False column
-            for i, j in enumerate(cs):
-                if foes[j] is not None:
-                    foe_cols[i, : foes[j].size] = foes[j]
-            to = owed[:, cs]
-            groups[side] = (
-                cs,
-                starts,
-                obl[starts],
-                plain,
-                foe_cols,
-                {True: to[:, plain], False: to[:, ~plain]},
-                honoured[:, cs],
-            )
-            if side:
-                where = {j: i for i, j in enumerate(cs.tolist())}
-                blocks = [(np.array(m, dtype=np.int64), np.array([where[j] for j in js]))
-                          for m, js in parties.items() if m]
+    q = np.rint(np.asarray(p, dtype=np.float64) * (1 << BITS)).astype(np.int64)
+    below = np.zeros((q.size, words), dtype=np.uint64)
+    tmp = np.empty(words, dtype=np.uint64)
+    for c, qc in enumerate(q.tolist()):
+        if qc >= 1 << BITS:
+            below[c] = ONES
+            continue
+        low = (qc & -qc).bit_length() - 1  # below the lowest set bit of p, "below" stays all zeros
+        if qc <= 0:
+            continue
+        raw = rng.bit_generator.random_raw(size=(BITS - low, words))
+        row = below[c]
+        np.invert(raw[0], out=row)
+        for j in range(low + 1, BITS):
+            np.invert(raw[j - low], out=tmp)
+            (np.bitwise_or if (qc >> j) & 1 else np.bitwise_and)(row, tmp, out=row)
+    return below
 
-    def propagate(
-        rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        out = []
-        for side, frontier, belligerents in ((True, fd, d), (False, fa, a)):
-            cand = np.zeros_like(d)
-            if side in groups:
-                cs, starts, cols, plain, foe_cols, to, h = groups[side]
-                hit = np.empty((frontier.shape[0], cs.size), dtype=bool)
-                hit[:, plain] = frontier.astype(np.float32) @ to[True] > 0
-                if not plain.all():  # adversary-bound commitments read the whole side and aggressor side
-                    bound = ~plain
-                    hit[:, bound] = (belligerents.astype(np.float32) @ to[False] > 0) & np.pad(a, ((0, 0), (0, 1)))[
-                        :, foe_cols[bound]
-                    ].any(axis=2)
-                keep = h[rows]  # a copy: fancy indexing
-                for members, at in blocks if side else ():
-                    blocked = a[:, members].any(axis=1)
-                    if blocked.any():
-                        keep[np.ix_(blocked, at)] = False
-                cand[:, cols] = np.logical_or.reduceat(hit & keep, starts, axis=1)
-            out.append(cand)
-        return out[0], out[1]
 
-    return propagate
+def bit_counts(rows: np.ndarray) -> list[np.ndarray]:
+    """Per draw (bit), how many of ``rows`` have it set, as bit planes of a binary number (lowest first)."""
+    planes: list[np.ndarray] = []
+    carry = np.empty(rows.shape[1], dtype=np.uint64)
+    for row in rows:
+        add = row.copy()
+        for plane in planes:
+            np.bitwise_and(plane, add, out=carry)
+            np.bitwise_xor(plane, add, out=plane)
+            add, carry = carry, add
+            if not add.any():
+                break
+        else:
+            if add.any():
+                planes.append(add)
+    return planes
+
+
+def size_histogram(rows: np.ndarray, valid: np.ndarray, states: int) -> np.ndarray:
+    """How many draws (valid bits) have each number of ``rows`` set, from 0 to ``states``."""
+    planes = bit_counts(rows)
+    out = np.zeros(states + 1, dtype=np.int64)
+    for k in range(min(states, (1 << len(planes)) - 1) + 1):
+        match = valid.copy()
+        for j, plane in enumerate(planes):
+            match &= plane if (k >> j) & 1 else ~plane
+        out[k] = int(np.bitwise_count(match).sum())
+    return out
+
+
+@dataclass(frozen=True)
+class _Links:
+    """A problem's commitments for the bit rounds: per side and obligor, each commitment's beneficiaries."""
+
+    plain: dict[bool, list[tuple[int, list[tuple[int, np.ndarray]]]]]  # obligor -> (commitment, beneficiaries)
+    bound: list[tuple[bool, np.ndarray, np.ndarray, int, int]]  # side, beneficiaries, foes, obligor, commitment
+    fellows: dict[int, np.ndarray]  # defender-side commitment -> its treaty's parties: void where one is an aggressor
+
+    @classmethod
+    def of(cls, pr: Problem) -> _Links:
+        plain: dict[bool, dict[int, dict[int, list[int]]]] = {True: {}, False: {}}
+        bound = []
+        fellows: dict[int, np.ndarray] = {}
+        for c in np.unique(pr.commitment).tolist():
+            ks = np.flatnonzero(pr.commitment == c).tolist()
+            side, obligor = bool(pr.defender[ks[0]]), int(pr.obl[ks[0]])
+            if side and pr.fellows and pr.fellows[ks[0]].size:
+                fellows[c] = pr.fellows[ks[0]]
+            free = [k for k in ks if pr.foes[k] is None]
+            if free:
+                plain[side].setdefault(obligor, {})[c] = [int(pr.ben[k]) for k in free]
+            tied = [k for k in ks if pr.foes[k] is not None]
+            foes = np.asarray(pr.foes[tied[0]], dtype=np.intp) if tied else None
+            if foes is not None and foes.size:  # with no named adversary within reach, it can never bind
+                bound.append((side, pr.ben[tied], foes, obligor, c))
+        return cls(
+            {s: [(o, [(c, np.array(b)) for c, b in cs.items()]) for o, cs in by.items()] for s, by in plain.items()},
+            bound,
+            fellows,
+        )
+
+
+def bit_rounds(pr: Problem, honoured: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rounds of :func:`foedus.cascade.advance`, 64 draws to a word: who ends on each side, or in conflict.
+
+    ``honoured`` is (commitments × words). The rule is advance's: a commitment honoured in a draw and
+    owed to a state that entered its side in the last round (or, if bound to named adversaries, owed to
+    any state of that side while one of them is an aggressor) binds its obligor to that side; a state
+    bound to both sides while out stays out in conflict; the rounds stop when no one enters.
+    """
+    n, words = pr.d0.size, honoured.shape[1]
+    links = _Links.of(pr)
+    d = np.zeros((n, words), dtype=np.uint64)
+    a = np.zeros_like(d)
+    d[pr.d0], a[pr.a0] = ONES, ONES
+    fd, fa = d.copy(), a.copy()
+    cand = {True: np.zeros_like(d), False: np.zeros_like(d)}
+    conflict = np.zeros_like(d)
+    out = np.empty_like(d)
+    two_sided = bool(links.plain[False]) or any(not side for side, *_ in links.bound)
+    def kept(c: int) -> np.ndarray:
+        """Draws where commitment ``c`` is honoured and its treaty is not at war with itself."""
+        if c not in links.fellows:
+            return honoured[c]
+        return honoured[c] & ~np.bitwise_or.reduce(a[links.fellows[c]], axis=0)
+
+    for _ in range(n + 1):
+        for side, frontier in ((True, fd), (False, fa)):
+            entered = frontier.any(axis=1)
+            for obligor, commitments in links.plain[side]:
+                for c, ben in commitments:
+                    ben = ben[entered[ben]]
+                    if ben.size:
+                        hit = frontier[ben[0]] if ben.size == 1 else np.bitwise_or.reduce(frontier[ben], axis=0)
+                        cand[side][obligor] |= hit & kept(c)
+        for side, ben, foes, obligor, c in links.bound:
+            whole = d if side else a
+            hit = np.bitwise_or.reduce(whole[ben], axis=0) & np.bitwise_or.reduce(a[foes], axis=0)
+            cand[side][obligor] |= hit & kept(c)
+        np.bitwise_or(d, a, out=out)
+        out |= conflict
+        np.invert(out, out=out)  # out of the war and not in conflict
+        if two_sided:
+            conflict |= cand[True] & cand[False] & out
+            fd, fa = cand[True] & ~cand[False] & out, cand[False] & ~cand[True] & out
+            a |= fa
+        else:  # no one can be bound to the aggressor side: no conflicts either
+            fd = cand[True] & out
+            fa = np.zeros_like(d) if fa.any() else fa
+        d |= fd
+        if not (fd.any() or fa.any()):
+            break
+    return d, a, conflict
 
 
 @dataclass
@@ -330,20 +403,22 @@ class Tally:
         )
 
 
+def _valid(draws: int, words: int) -> np.ndarray:
+    """The words' bits that hold one of ``draws`` draws (all but the tail of the last word)."""
+    valid = np.full(words, ONES)
+    if draws % 64:
+        valid[-1] = np.uint64((1 << (draws % 64)) - 1)
+    return valid
+
+
 def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
-    """Simulate ``draws`` wars with the generator of chunk number ``chunk`` of ``seed``."""
+    """Simulate ``draws`` wars with the generator of chunk number ``chunk`` of ``seed``, 64 to a word."""
     rng = np.random.default_rng([seed, chunk])
-    honoured = _honoured(rng, draws, pr.p)
-    d0 = np.broadcast_to(pr.d0, (draws, pr.d0.size))
-    a0 = np.broadcast_to(pr.a0, (draws, pr.a0.size))
-    r: Rounds = advance(d0, a0, _commitment_propagator(pr, honoured))
-    return Tally(
-        draws,
-        (r.defender >= 0).sum(axis=0),
-        (r.aggressor >= 0).sum(axis=0),
-        (r.conflict >= 0).sum(axis=0),
-        np.bincount(r.size, minlength=pr.d0.size + 1),
-    )
+    words = -(-draws // 64)
+    d, a, conflict = bit_rounds(pr, bernoulli_words(rng, pr.p, words))
+    valid = _valid(draws, words)
+    count = [np.bitwise_count(x & valid).sum(axis=1) for x in (d, a, conflict)]
+    return Tally(draws, *count, size_histogram(d | a, valid, pr.d0.size))
 
 
 def chunks(draws: int) -> list[tuple[int, int]]:
@@ -455,3 +530,43 @@ def simulate(
         seed,
         tally,
     )
+
+
+def forecast_chunk(
+    d0: np.ndarray, a0: np.ndarray, p_a: np.ndarray, p_b: np.ndarray, seed: int, chunk: int, draws: int
+) -> Tally:
+    """Draws of a war in which each state joins side A (aggressor) or B (defender) with its forecast probability.
+
+    States are independent, as the forecast assumes: a state joins with probability p_a + p_b, and
+    given that it joins, the defender side with probability p_b / (p_a + p_b).
+    """
+    rng = np.random.default_rng([seed, chunk])
+    words = -(-draws // 64)
+    either = p_a + p_b
+    joins = bernoulli_words(rng, either, words)
+    defends = bernoulli_words(rng, np.divide(p_b, either, out=np.zeros_like(either), where=either > 0), words)
+    d = np.where(d0[:, None], ONES, joins & defends)
+    a = np.where(a0[:, None], ONES, joins & ~defends)
+    valid = _valid(draws, words)
+    count = [np.bitwise_count(x & valid).sum(axis=1) for x in (d, a)]
+    return Tally(draws, count[0], count[1], np.zeros_like(count[0]), size_histogram(d | a, valid, d0.size))
+
+
+def simulate_forecast(
+    event: dict,
+    ids: Sequence[str],
+    d0: np.ndarray,
+    a0: np.ndarray,
+    p_a: np.ndarray,
+    p_b: np.ndarray,
+    draws: int,
+    seed: int,
+) -> Simulation:
+    """The Monte Carlo of a forecast: per-state probabilities in, the distribution of the war's size out."""
+    limits.draws(draws)
+    limits.seed(seed)
+    parts = [forecast_chunk(d0, a0, p_a, p_b, seed, i, n) for i, n in chunks(draws)]
+    total = parts[0]
+    for t in parts[1:]:
+        total = total + t
+    return Simulation(event, tuple(ids), seed, total)

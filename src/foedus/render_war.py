@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import states
-from .cascade import Cascade
+from .cascade import LEGAL_READING, Cascade
 from .model import Event
 from .reliability import Prior, Simulation
 from .render import event_title
@@ -48,6 +48,7 @@ def cascade(c: Cascade) -> Group:
         )
     )
     parts.append(Text(f"{c.rounds} round(s) to the fixed point; findings counted: {threshold}", style="dim"))
+    parts.append(Text(f"This is {LEGAL_READING}.", style="bold"))
     return Group(*parts)
 
 
