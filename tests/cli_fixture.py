@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from foedus.cli import main
+from foedus.cli import run
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``foedus ARGS`` in process: (exit code, stdout, stderr)."""
-    with pytest.raises(SystemExit) as done:
-        main(list(args))
+    """Run ``foedus ARGS`` in process as ``main`` does, without ending the process: (exit code, stdout, stderr)."""
+    code = run(list(args))
     out, err = capsys.readouterr()
-    return done.value.code, out, err
+    return code, out, err

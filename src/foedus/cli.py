@@ -294,8 +294,9 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
-def _run(args: list[str]) -> int:
-    """Run the app on ``args``; user errors and usage errors become one line and exit code 1."""
+def run(args: list[str]) -> int:
+    """Run the app on ``args`` and return its exit status; user and usage errors become one line and status 1."""
+    args = _global_options_first(args)
     try:
         return _exit_code(app(args=args, prog_name="foedus", standalone_mode=False))
     except NoArgsIsHelpError as exc:
@@ -320,7 +321,7 @@ def main(args: list[str] | None = None) -> None:
     Once the output is flushed the process ends with ``os._exit``: the interpreter's teardown
     (freeing every module and object one by one) takes longer than many commands' work.
     """
-    code = _run(_global_options_first(list(sys.argv[1:] if args is None else args)))
+    code = run(list(sys.argv[1:] if args is None else args))
     try:
         sys.stdout.flush()
         sys.stderr.flush()
