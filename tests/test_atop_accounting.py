@@ -31,10 +31,17 @@ def test_every_live_alliance_is_linked_or_in_the_accounting_file(live):
     assert accounting.problems(live, accounting.bundled_entries(), bundled()) == []
 
 
+# live defence alliances linked by the treaty files added for 2026, after the issue counted the unlinked ones:
+# the OAS Charter, Russia-Kazakhstan 1992, the RSS, the ECCAS and AU pacts, Russia-Uzbekistan 2005
+LINKED_SINCE_THE_ISSUE = {3150, 4235, 4778, 4945, 5055, 5075}
+
+
 def test_the_scope_matches_the_issue_counts(live, members):
-    """About 30 unlinked with a defence obligation, about 170 with consultation or neutrality only."""
+    """About 30 unlinked with a defence obligation when the issue was written, about 170 with consultation or
+    neutrality only."""
     linked = accounting.links(bundled())
-    defence = [a for a in live.values() if a.defence and a.atop not in linked]
+    assert LINKED_SINCE_THE_ISSUE <= linked.keys() and all(live[a].defence for a in LINKED_SINCE_THE_ISSUE)
+    defence = [a for a in live.values() if a.defence and (a.atop not in linked or a.atop in LINKED_SINCE_THE_ISSUE)]
     others = [a for a in live.values() if not a.defence]
     assert 25 <= len(defence) <= 35 and 160 <= len(others) <= 180
     assert all(set(a.kinds) <= {"defence", "consultation", "neutrality"} and a.kinds for a in live.values())

@@ -96,9 +96,9 @@ def test_atop_id_loads_as_an_int_or_a_list(tmp_path):
 
 
 @pytest.mark.parametrize(("new", "message"), [
-    ("atop_id: [3180, 3180]  #", "atop_id: Value error, an ATOP id is listed twice"),
+    ("atop_id: [3180, 3180]  #", "atop_id: an ATOP id is listed twice"),
     ("atop_id: 3180\natop_distinct: [{id: 3180, reason: the same alliance twice over}]\n#",
-     "atop_distinct.0.id: Value error, ATOP 3180 is both linked and declared distinct"),
+     "atop_distinct.0.id: ATOP 3180 is both linked and declared distinct"),
     ("atop_id: 3180\natop_distinct: [{id: 3740, reason: no}]\n#", "atop_distinct.0.reason"),
     ("atop_id: 3180\natop_distinct: [{id: 3740}]\n#", "atop_distinct.0.reason"),
 ])
