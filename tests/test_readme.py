@@ -10,12 +10,14 @@ block (an unlabelled one) is what the command it shows prints at 100 columns, li
 from __future__ import annotations
 
 import doctest
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -169,3 +171,29 @@ def test_sample_output_is_what_the_command_prints(args, setup, expected, tmp_pat
         found = _find(run, lines, at)
         assert found >= 0, "README shows:\n" + "\n".join(run) + "\n\nfoedus prints:\n" + "\n".join(lines)
         at = found + len(run)
+
+
+def test_make_targets_named_exist():
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+    named = {words[1] for _, words in _shell_lines() if words[0] == "make"}
+    assert named and named <= targets
+
+
+def test_assess_json_has_the_keys_the_readme_lists_and_python_gives_the_same(capsys):
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r"`--json` on `assess` prints one document:\s*`(\{.*?\})`", text, re.S).group(1)
+    at_depth: dict[int, set[str]] = {}  # the key names shown, by how deep in the document they are
+    for m in re.finditer(r'"(\w+)"', shown):
+        before = shown[:m.start()]
+        at_depth.setdefault(sum(map(before.count, "{[")) - sum(map(before.count, "}]")), set()).add(m.group(1))
+    args = ["--target", "North Korea", "--attacker", "South Korea", "--on", "2025-03-01"]
+    code, out, err = cli(capsys, "assess", *args, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert at_depth[1] == set(doc)
+    assert at_depth[2] <= set(doc["meta"])
+    assert doc["findings"] and all(at_depth[3] <= set(f) for f in doc["findings"])
+    import foedus
+
+    python = foedus.assess("North Korea", ["South Korea"], on=date(2025, 3, 1)).as_json()
+    assert json.loads(json.dumps(python)) == {k: v for k, v in doc.items() if k != "meta"}
