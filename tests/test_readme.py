@@ -197,3 +197,21 @@ def test_assess_json_has_the_keys_the_readme_lists_and_python_gives_the_same(cap
 
     python = foedus.assess("North Korea", ["South Korea"], on=date(2025, 3, 1)).as_json()
     assert json.loads(json.dumps(python)) == {k: v for k, v in doc.items() if k != "meta"}
+
+
+def _prose_commands() -> list[pytest.param]:
+    """The ``foedus …`` commands the README's text names in inline code, outside the fenced blocks."""
+    text = re.sub(r"^```.*?^```", "", README.read_text(encoding="utf-8"), flags=re.S | re.M)
+    commands = sorted(set(re.findall(r"`(foedus [^`]+)`", re.sub(r"\s*\n\s*", " ", text))))
+    return [pytest.param(shlex.split(c)[1:], id=c) for c in commands if not c.endswith(GAP)]
+
+
+@pytest.mark.parametrize("args", _prose_commands())
+def test_command_named_in_the_text_exists(args, capsys):
+    if args == ["--version"]:
+        code, out, err = cli(capsys, *args)
+        assert code == 0 and re.search(r"\d+\.\d+", out), err
+        return
+    code, out, err = cli(capsys, *args, "--help")
+    assert code == 0, err
+    assert "Usage:" in out
