@@ -166,6 +166,10 @@ def test_sample_output_is_what_the_command_prints(args, setup, expected, tmp_pat
     proc = subprocess.run([sys.executable, "-c", "from foedus.cli import main; main()", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     lines = [line.rstrip() for line in (proc.stdout + proc.stderr).splitlines()]
+    fails = any(line.startswith("foedus: error:") for line in expected)
+    assert proc.returncode == (1 if fails else 0), proc.stderr
+    if fails:  # bad input gets one line, never a traceback
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     at = 0
     for run in _runs(expected):
         found = _find(run, lines, at)
