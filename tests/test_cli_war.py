@@ -85,7 +85,7 @@ def test_sweep_writes_parquet(cow_states, tmp_path):
     wars = df.select("attacker", "target").unique().height
     n = df.filter(pl.col("round") == 0)["state"].n_unique()
     assert wars == n * (n - 1) and f"wrote {df.height:,} rows" in done.stdout
-    assert pq.read_schema(out).metadata[b"foedus:releases"] == b"cow-states=2024"
+    assert pq.ParquetFile(out).metadata.metadata[b"foedus:releases"] == b"cow-states=2024"  # key-value metadata
     rus = df.filter(pl.col("attacker") == "KOR", pl.col("target") == "PRK", pl.col("state") == "RUS")
     assert rus.select("side", "round").row(0) == ("defender", 1)
 

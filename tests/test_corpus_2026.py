@@ -178,7 +178,7 @@ def test_entities_resolve_by_name_alias_and_id(query, sid):
 
 
 def test_the_state_command_shows_an_entity_with_its_note():
-    result = CliRunner().invoke(app, ["state", "South Ossetia"])
+    result = CliRunner().invoke(app, ["state", "South Ossetia", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert (doc["id"], doc["cow"], doc["membership"]) == ("SOS", None, [])

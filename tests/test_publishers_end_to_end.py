@@ -73,7 +73,7 @@ def test_fetch_import_assess_panel(publisher, tmp_path, atop, cow, last_year):
         "cow2024states" if cow == "2024" else "cow2017states", "leeds2002atop",
         f"leeds_atop_codebook_{atop.replace('.', '_')}"]
     dyads = tmp_path / "dyads.dta"
-    _ok("panel", "dyad-years", "--similarity", "s,tau-b", "-o", str(dyads))
+    _ok("panel", "dyad-years", "--non-directed", "--similarity", "s,tau-b", "-o", str(dyads))
     with pd.io.stata.StataReader(dyads) as reader:
         labels = reader.variable_labels()
     assert labels["atop_defense"] == "ATOP: defence obligation between the pair, either direction (0/1)"
@@ -110,4 +110,4 @@ def test_the_sweep_stops_at_the_cow_lists_last_day(publisher, tmp_path):
                                      "sweep dates up to it")
     out = tmp_path / "ok.parquet"
     _ok("sweep", "--on", "2016-03-01", "--out", str(out))
-    assert pq.read_schema(out).metadata[b"foedus:releases"] == b"cow-states=2016"
+    assert pq.ParquetFile(out).metadata.metadata[b"foedus:releases"] == b"cow-states=2016"

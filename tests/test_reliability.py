@@ -162,6 +162,8 @@ def _reference_rounds(pr, honoured: list[bool]) -> tuple[set, set, set]:
             if not honoured[pr.commitment[k]]:
                 continue
             side, b = bool(pr.defender[k]), int(pr.ben[k])
+            if side and pr.fellows and any(int(x) in a for x in pr.fellows[k]):
+                continue  # a war among the treaty's own parties: its defence obligations bring no one in
             if pr.foes[k] is None:
                 hit = b in (fd if side else fa)
             else:

@@ -71,9 +71,10 @@ def test_prk_attacked_by_kor_2025_keeps_the_usa_australia_philippines_new_zealan
 
 def test_france_attacked_in_french_guiana_2025_the_uk_is_not_obligated_by_the_eu_treaties_atop_4175(imported):
     a = assess("FRA", [], date(2025, 4, 1), "French Guiana")
-    uk = findings(a, "atop-4175", "GBR", "FRA")
-    assert uk and all(f.status is Status.CONDITIONAL and ATOP_401_HORIZON in f.reasons for f in uk)
+    # ATOP 4175 codes the EU treaties, which eu-teu-42-7 codes: linked, it answers only before their signature
+    assert not findings(a, "atop-4175")
     assert not findings(a, "eu-teu-42-7", "GBR")  # out of the Union since 2020
+    assert findings(a, "eu-teu-42-7", "DEU", "FRA")
 
 
 def test_show_treaties_and_the_network_say_where_atop_stops(imported):
@@ -85,10 +86,10 @@ def test_show_treaties_and_the_network_say_where_atop_stops(imported):
     rows = [t.summary() for t in imported.select(party="TUR", source="atop")]
     assert rows and all(r["coded_through"] == "2016-12-31" for r in rows)
     api = TestClient(create_app(imported))
-    edges = api.get("/api/network", params={"on": "2025-03-01"}).json()["edges"]
-    atop_obs = [o for e in edges for o in e["obligations"] if o["treaty"].startswith("atop-")]
+    owes = api.get("/api/network/TUR", params={"on": "2025-03-01"}).json()["owes"]
+    atop_obs = [o for o in owes if o["treaty"].startswith("atop-")]
     assert atop_obs and all(o["unconfirmed"] == ATOP_401_HORIZON for o in atop_obs)
-    curated = [o for e in edges for o in e["obligations"] if o["treaty"] == "nato-1949"]
+    curated = [o for o in owes if o["treaty"] == "nato-1949"]
     assert curated and all(o["unconfirmed"] is None for o in curated)
     assert api.get("/api/treaties/atop-3360").json()["horizon"]["through"] == "2016-12-31"
 

@@ -173,6 +173,8 @@ def panel_releases(path: Path) -> str:
 
 
 def _stata_header(path: Path) -> tuple[str, list[str]]:
+    import pandas as pd
+
     try:
         with pd.io.stata.StataReader(path) as reader:
             return reader.data_label, list(reader.variable_labels())

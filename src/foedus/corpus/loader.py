@@ -100,9 +100,12 @@ def read_yaml(path: Path) -> tuple[yaml.Node | None, object]:
     try:
         root = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or exc)
+        if "nesting depth" in problem:  # libyaml's own limit, where the pure-Python parser recurses
+            raise CorpusError(f"{path}: nested too deeply to be a treaty or settings file") from None
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise CorpusError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise CorpusError(f"{where}: not valid YAML ({problem})") from None
     except RecursionError:
         raise CorpusError(f"{path}: nested too deeply to be a treaty or settings file") from None
     if root is None:
