@@ -11,9 +11,6 @@ import typer
 from rich.console import Console
 from rich.rule import Rule
 
-from . import render
-from .compare import compare as compare_treaties
-from .corpus.loader import bundled
 from .errors import FoedusError
 
 console = Console()
@@ -45,6 +42,7 @@ def draft(
     Example: foedus draft --evaluate
     """
     from . import cli
+    from .corpus.loader import bundled
     from .draft import evaluate as evaluation
 
     if evaluate:
@@ -56,6 +54,8 @@ def draft(
         return
     if source is None:
         raise FoedusError("give a treaty text, a saved HTML page or - (stdin), or --evaluate")
+    from . import render
+    from .compare import compare as compare_treaties
     from .draft import draft_source
     from .draft.output import to_yaml
     from .draft.view import review

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from . import backtest as bt
-from . import forecast as fc
-from . import render_forecast, store
-from .corpus.loader import Corpus
-from .covariates import load as load_covariates
-from .engine import make_event
+from .choices import Act
 from .errors import FoedusError
-from .model import Act, Event
-from .reliability import Simulation
-from .reliability import simulate_forecast as run_forecast
-from .wars import IWD_FILE, MID_FILE, Case, read_iwd, read_mids
+
+if TYPE_CHECKING:  # the forecast's libraries (numpy, polars, scikit-learn) load only in its commands
+    import polars as pl
+
+    from . import forecast as fc
+    from .corpus.loader import Corpus
+    from .model import Event
+    from .reliability import Simulation
+    from .wars import Case
 
 REFERENCE_ENV = "FOEDUS_REFERENCE_DATA"
 
@@ -43,6 +41,8 @@ def _cli():
 
 def reference(path: Path | None) -> Path:
     """The reference data folder, from the option or the environment; one-line error when absent."""
+    from .wars import IWD_FILE
+
     chosen = path or (Path(os.environ[REFERENCE_ENV]) if os.environ.get(REFERENCE_ENV) else None)
     if chosen is None:
         raise FoedusError(f"no reference data: pass --data-dir FOLDER or set {REFERENCE_ENV}")
@@ -52,6 +52,8 @@ def reference(path: Path | None) -> Path:
 
 
 def _corpus() -> Corpus:
+    from . import store
+
     if not any(r.dataset == "atop" for r in store.imports()):
         raise FoedusError("the forecast reads ATOP alliances: run `foedus data import atop FILES` first")
     return store.active_corpus()
@@ -59,11 +61,20 @@ def _corpus() -> Corpus:
 
 def war_table(ref: Path, corpus: Corpus, cases: list[Case] | None = None) -> pl.DataFrame:
     """The feature table of the IWD wars (cached)."""
+    from . import forecast as fc
+    from .wars import IWD_FILE, read_iwd
+
     return fc.table(cases or read_iwd(ref / IWD_FILE), corpus, ref, "iwd", [ref / IWD_FILE])
 
 
 def forecast_event(event: Event, ref: Path) -> fc.Forecast:
     """The forecast for ``event``, fitted on the IWD wars that began before its date."""
+    import polars as pl
+
+    from . import forecast as fc
+    from .covariates import load as load_covariates
+    from .wars import IWD_FILE, read_iwd
+
     case = fc.event_case(event)
     corpus = _corpus()
     past = [c for c in read_iwd(ref / IWD_FILE) if c.start < event.on]
@@ -93,6 +104,9 @@ def forecast(
 
     Example: foedus forecast --target KOR --attacker PRK --on 1950-06-25 --explain --data-dir ../shared/data
     """
+    from . import render_forecast
+    from .engine import make_event
+
     if top < 0:
         raise FoedusError(f"--top must be 0 or more, not {top}")
     event = make_event(target, [attacker], _cli()._day(on), place, act)
@@ -118,6 +132,11 @@ def backtest(
 
     Example: foedus backtest --data-dir ../shared/data --plot backtest.png
     """
+    from . import backtest as bt
+    from . import forecast as fc
+    from . import render_forecast
+    from .wars import IWD_FILE, MID_FILE, read_iwd, read_mids
+
     ref = reference(data_dir)
     if bootstrap < 1:
         raise FoedusError(f"--bootstrap must be at least 1, not {bootstrap}")
@@ -156,6 +175,8 @@ def backtest(
 
 
 def _years(text: str) -> tuple[int, int]:
+
+
     first, sep, last = text.partition("-")
     try:
         a, b = int(first), int(last if sep else first)
@@ -168,6 +189,10 @@ def _years(text: str) -> tuple[int, int]:
 
 def simulate_forecast(event: Event, data_dir: Path | None, draws: int, seed: int) -> Simulation:
     """``foedus simulate --forecast``: the Monte Carlo of the forecast's per-state probabilities."""
+    import numpy as np
+
+    from .reliability import simulate_forecast as run_forecast
+
     f = forecast_event(event, reference(data_dir))
     rows = f.states.to_dicts()
     ids = [event.target, *event.attackers] + [r["state"] for r in rows]

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from . import states
 from .dates import as_date
 from .errors import FoedusError
 from .outputs import atomic_output, check_target
@@ -55,6 +54,8 @@ def new_treaty(
 
     Example: foedus new-treaty fra-deu-2026 --party FRA --party DEU --in-force 2026-01-22
     """
+    from . import states
+
     tid = treaty_id.strip().lower()
     if not _ID.fullmatch(tid):
         raise FoedusError(f"bad treaty id: {treaty_id[:40]!r} (lower-case letters, digits and dashes)")

@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 
 from .errors import FoedusError
-from .states import COW_COVERAGE_END, SYSTEM_START
 
 MAX_DRAWS = 10_000_000  # Monte Carlo draws of one run: about a minute per million on two cores
 MAX_SEED = 2**63 - 1
-COW_YEARS = (SYSTEM_START.year, COW_COVERAGE_END.year)  # the COW state-system list's coverage
 _YEARS = re.compile(r"\s*(\d{1,4})\s*(?:-\s*(\d{1,4})\s*)?")
 
 
@@ -43,8 +41,16 @@ def port(n: int) -> int:
     return n
 
 
-def parse_years(text: str, coverage: tuple[int, int] | None = COW_YEARS) -> tuple[int, int]:
-    """``"1816-2016"`` or ``"1975"`` as ``(first, last)``, both inside ``coverage`` (None: the caller checks)."""
+def cow_years() -> tuple[int, int]:
+    """The COW state-system list's coverage when none is installed (v2016's years)."""
+    from .states import COW_COVERAGE_END, SYSTEM_START  # on use: the state list loads pydantic's model
+
+    return SYSTEM_START.year, COW_COVERAGE_END.year
+
+
+def parse_years(text: str, coverage: tuple[int, int] | None = None, checked: bool = True) -> tuple[int, int]:
+    """``"1816-2016"`` or ``"1975"`` as ``(first, last)``, both inside ``coverage`` (default: :func:`cow_years`);
+    with ``checked=False`` the caller checks the span against the list it uses."""
     m = _YEARS.fullmatch(str(text))
     if m is None:
         raise FoedusError(f"bad --years: {_show(text)} (use FIRST-LAST, e.g. 1816-2016, or one year)")
@@ -52,13 +58,13 @@ def parse_years(text: str, coverage: tuple[int, int] | None = COW_YEARS) -> tupl
     last = int(m[2]) if m[2] else first
     if first > last:
         raise FoedusError(f"bad --years: {_show(text)} (the first year is after the last)")
-    return (first, last) if coverage is None else year_span((first, last), coverage)
+    return year_span((first, last), coverage) if checked else (first, last)
 
 
-def year_span(span: tuple[int, int], coverage: tuple[int, int] = COW_YEARS) -> tuple[int, int]:
-    """``span`` if it is an ordered pair of years inside ``coverage``."""
+def year_span(span: tuple[int, int], coverage: tuple[int, int] | None = None) -> tuple[int, int]:
+    """``span`` if it is an ordered pair of years inside ``coverage`` (default: :func:`cow_years`)."""
     first, last = span
-    lo, hi = coverage
+    lo, hi = coverage or cow_years()
     if not lo <= first <= last <= hi:
         raise FoedusError(f"bad --years: {first}-{last} is reversed or outside the COW state system list ({lo}-{hi})")
     return first, last

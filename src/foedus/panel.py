@@ -240,7 +240,7 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
 
     The years are checked against the list that is used when it is read (:func:`_check_years`).
     """
-    return None if text is None else limits.parse_years(text, coverage=None)
+    return None if text is None else limits.parse_years(text, checked=False)
 
 
 def _cow_list(states_file: Path | None) -> states.CowList:
@@ -252,7 +252,7 @@ def _cow_list(states_file: Path | None) -> states.CowList:
 
 def _check_years(years: tuple[int, int] | str | None, listed: states.CowList) -> tuple[int, int]:
     if isinstance(years, str):  # "1946-2016", as the CLI's --years takes it
-        years = limits.parse_years(years, coverage=None)
+        years = limits.parse_years(years, checked=False)
     lo, hi = SYSTEM_START_YEAR, listed.last_day.year
     first, last = years or (lo, hi)
     if not lo <= first <= last <= hi:

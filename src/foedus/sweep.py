@@ -210,7 +210,7 @@ def sweep_years(
 ) -> int:
     """Sweep each year's 1 July into one Parquet (a row group per year) or CSV file; returns the row count."""
     check_output(out)
-    lo, hi = limits.COW_YEARS
+    lo, hi = limits.cow_years()
     years = list(islice(years, hi - lo + 2))  # never more than the list covers, however long the iterable
     outside = [y for y in years if not lo <= y <= hi]
     if outside or len(years) > hi - lo + 1:
