@@ -199,7 +199,8 @@ def test_mexico_left_the_rio_treaty(day, member):
 def test_venezuela_back_in_the_rio_treaty_with_a_caveat():
     assert verdict(assess("VEN", ["GUY"], D("2016-01-01")), "rio-1947", "BRA", "VEN") is None
     r = assess("VEN", ["GUY"], D("2020-01-01"))
-    assert verdict(r, "rio-1947", "BRA", "VEN") is Status.OBLIGATED
+    # who can invoke or owe Art. 3 for Venezuela is disputed: the coding does not settle it
+    assert verdict(r, "rio-1947", "BRA", "VEN") is Status.CONDITIONAL
     assert "disputed" in reasons(r, "rio-1947", "BRA", "VEN")
 
 

@@ -269,7 +269,7 @@ def _judge(treaty: Treaty, ob: Obligation, obligor: str, beneficiary: str, event
     checks.extend(_conditions(ob, ben, event))
     for c in treaty.caveats:
         if c.state in (obligor, beneficiary) and c.interval.contains(event.on):
-            checks.append((Answer.YES, c.text))
+            checks.append((Answer.UNCLEAR if c.disputed else Answer.YES, c.text))
     worst = max((a for a, _ in checks), key=lambda a: a.value)
     return _STATUS[worst], [r for _, r in checks if r]
 

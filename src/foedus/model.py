@@ -289,12 +289,17 @@ class Suspension(Frozen):
 
 
 class Caveat(Frozen):
-    """A fact that does not change a party's legal obligations but that a reader must see."""
+    """A fact that does not change a party's legal obligations but that a reader must see.
+
+    ``disputed`` marks a caveat that leaves the state's standing as a party unsettled (the sources
+    conflict on whether it is one): findings owed by or to it are then ``conditional``.
+    """
 
     state: str
     start: Day
     end: Day | None = None
     text: str
+    disputed: bool = False
 
     @property
     def interval(self) -> Interval:
