@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from foedus.cascade import Side, cascade
 from foedus.corpus.loader import Corpus, bundled
@@ -89,4 +91,23 @@ def test_a_caveat_changes_a_status_only_when_it_disputes_the_standing(tid, targe
     if changed:
         assert set(with_caveat.values()) == {Status.CONDITIONAL} and set(without.values()) == {Status.OBLIGATED}
     else:
+        assert with_caveat == without
+
+
+_RANK = {Status.OBLIGATED: 0, Status.CONDITIONAL: 1, Status.NOT_TRIGGERED: 2, Status.NOT_IN_FORCE: 3}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(min_value=date(1949, 1, 1), max_value=date(2030, 12, 31)))
+def test_a_disputed_caveat_never_binds_more_and_acts_only_from_its_start(day):
+    """On any day, Cuba attacked by Spain: the Rio findings are never more binding with the caveat than
+    without it, and are the same before 31 January 1962."""
+    def status(corpus):
+        r = assess("CUB", ["ESP"], day, corpus=corpus)
+        return {(f.obligor, f.obligation): f.status for f in r.findings if f.treaty == "rio-1947"}
+
+    with_caveat, without = status(bundled()), status(_without_caveats("rio-1947"))
+    assert with_caveat.keys() == without.keys()
+    assert all(_RANK[with_caveat[k]] >= _RANK[without[k]] for k in without)
+    if day < date(1962, 1, 31):
         assert with_caveat == without
