@@ -30,7 +30,7 @@ from ..model import (
 )
 from ..strength import strength
 from . import cues, facts
-from .learn import KINDS, UNKNOWN_BELOW, Model, field_hit
+from .learn import KINDS, UNKNOWN_BELOW, Model, field_hit, fitted
 from .reading import Document, Passage
 
 UNCERTAIN_BELOW = 0.8
@@ -299,8 +299,9 @@ def propose(model: Model, passage: Passage) -> tuple[PassageReading, list[DraftO
 
 
 def draft(doc: Document, corpus: Corpus, model: Model | None = None) -> Draft:
-    """Draft the coding of a document, learning from ``corpus`` unless a fitted ``model`` is given."""
-    model = model or Model.fit(corpus)
+    """Draft the coding of a document, learning from ``corpus`` (the model fitted on it is kept on
+    disk) unless a fitted ``model`` is given."""
+    model = model or fitted(corpus)
     readings, obligations = [], []
     for passage in doc.passages:
         reading, obs = propose(model, passage)
