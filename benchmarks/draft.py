@@ -64,8 +64,8 @@ def notes_facts(console: Console) -> None:
             continue
         t = bundled().get(tid)
         first = min(m.start for m in t.parties)
-        found = facts.parties(body, head)
-        signed = facts.signed(facts.dates(body))
+        signed = facts.signed(facts.dates(body), head)
+        found = facts.parties(body, head, signed.value if signed else None)
         p = "unknown" if found is None else ("exact" if set(found.value) == {m.state for m in t.parties
                                                                              if m.start == first} else "wrong")
         s = "unknown" if signed is None else ("exact" if signed.value == t.signed else "wrong")

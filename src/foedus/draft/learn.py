@@ -33,7 +33,7 @@ PRIOR_HITS, PRIOR_MISSES = 2, 1  # the smoothing towards a rule's own word
 UNKNOWN_BELOW = 0.5  # a field whose confidence is lower is proposed as "unknown"
 KEEP = 4  # fitted models kept on disk (a few corpus states stay warm)
 # the modules whose code decides what a fit learns (beside the treaties themselves)
-_LEARNERS = ("draft/learn.py", "draft/cues.py", "draft/facts.py", "states.py", "data/entities.yaml")
+_LEARNERS = ("draft/learn.py", "draft/cues.py", "draft/facts.py", "draft/names.py", "states.py", "data/entities.yaml")
 
 # the value a field takes when no rule of that kind matches
 DEFAULTS: dict[str, dict[str, str]] = {

@@ -308,9 +308,9 @@ def draft(doc: Document, corpus: Corpus, model: Model | None = None) -> Draft:
         readings.append(reading)
         obligations.extend(obs)
     head = f"{doc.title}\n{doc.text}" if doc.title and doc.title not in doc.text else doc.text
-    found_parties = facts.parties(head, doc.title)
     found_dates = facts.dates(head, doc.date_hint)
-    signed = _proposal(facts.signed(found_dates))
+    signed = _proposal(facts.signed(found_dates, doc.title))
+    found_parties = facts.parties(head, doc.title, signed.value if isinstance(signed.value, date) else None)
     party_ids = list(found_parties.value) if found_parties else []
     refs = facts.references(head, corpus, party_ids)
     same = facts.same_treaty(corpus, party_ids, signed.value if isinstance(signed.value, date) else None)
