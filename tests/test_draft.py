@@ -35,7 +35,18 @@ def _source(expected: Path) -> Path:
     return next(p for p in DATA.glob(f"{stem}.*") if not p.name.endswith(".expected.yaml"))
 
 
-@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.name.removesuffix(".expected.yaml"))
+def _cases() -> list:
+    """Each expected coding; one whose ``known_miss`` says where the drafter departs from it is
+    expected to fail (strictly: the test says so when the drafter starts getting it right)."""
+    out = []
+    for p in EXPECTED:
+        miss = yaml.safe_load(p.read_text()).get("known_miss")
+        marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
+        out.append(pytest.param(p, marks=marks, id=p.name.removesuffix(".expected.yaml")))
+    return out
+
+
+@pytest.mark.parametrize("expected", _cases())
 def test_draft_matches_the_expected_coding(expected, model):
     d = draft(read(str(_source(expected))), bundled(), model)
     assert expected_misses(d, yaml.safe_load(expected.read_text())) == []
