@@ -16,11 +16,12 @@ _F = re.IGNORECASE
 
 @dataclass(frozen=True)
 class Rule:
-    """A cue: where ``pattern`` matches, the field takes ``value``."""
+    """A cue: where ``pattern`` matches a sentence (one ``unless`` does not match), the field takes ``value``."""
 
     id: str
     value: str
     pattern: re.Pattern
+    unless: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class Hit:
     end: int
 
 
-def _r(rule_id: str, value: str, pattern: str) -> Rule:
-    return Rule(rule_id, value, re.compile(pattern, _F))
+def _r(rule_id: str, value: str, pattern: str, unless: str | None = None) -> Rule:
+    return Rule(rule_id, value, re.compile(pattern, _F), re.compile(unless, _F) if unless else None)
 
 
 SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
@@ -51,14 +52,14 @@ _ATTACK = (r"(?<!deter )(?<!deter armed )(?<!prevent )(?<!threat of )(?<!threat 
 _AID = (r"\b(?:assist\w*|aid|help|succour|common dangers?|all the means|all means|all steps available|"
         r"collective (?:action|self-defen[cs]e)|solidarity|помощ\w*|aide|défense|secours|օգնություն)")
 # a sentence that withholds aid ("shall not provide any military or other assistance to the aggressor")
-_WITHHELD = r"^(?![^.;]*\bnot (?:to )?(?:give|provide|render|extend|grant) )"
+_WITHHELD = r"\bnot (?:to )?(?:give|provide|render|extend|grant) "
 
 _REQUEST = r"\b(?:at|on|upon) (?:the |its |his |her |their )?request\b"
 
 # one cue per kind: which sentences make an article that kind
 KIND_CUES: dict[str, tuple[Rule, ...]] = {
     "defense": (
-        _r("attack+aid", "defense", rf"{_WITHHELD}[^.;]*?(?:{_ATTACK}[^.;]*?{_AID}|{_AID}[^.;]*?{_ATTACK})"),
+        _r("attack+aid", "defense", rf"{_ATTACK}[^.;]*?{_AID}|{_AID}[^.;]*?{_ATTACK}", unless=_WITHHELD),
         _r("attack-on-all", "defense", r"(?:attack|aggression)\w* (?:against|on) (?:them )?(?:all|both)\b"),
         _r("attack-as-on-others", "defense",
            r"(?:considered|regarded|deemed)[^.;]{0,40}?(?:attack|aggression)[^.;]{0,30}?against (?:the others?|all the "
@@ -183,7 +184,7 @@ def first_hit(rules: tuple[Rule, ...], text: str) -> Hit | None:
             return Hit(rule.id, rule.value, 0, 0)
         for off, s in parts:
             m = rule.pattern.search(s)
-            if m:
+            if m and not (rule.unless and rule.unless.search(s)):
                 return Hit(rule.id, rule.value, off + m.start(), off + m.end())
     return None
 

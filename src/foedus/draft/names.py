@@ -36,6 +36,8 @@ ADJECTIVES: dict[str, str] = {
     "Syrian": "Syria", "Turkish": "Turkey", "Turco": "Turkey", "Ukrainian": "Ukraine", "Uzbek": "Uzbekistan",
     "Yugoslav": "Yugoslavia",
 }
+# adjectives whose names countrycode's patterns read as another state ("Czech" matches "Czechoslovak")
+MISREAD = frozenset({"Czechoslovak"})
 # words for a state that an adjective may stand before ("Polish People's Republic", "French Government")
 _STATE_WORD = re.compile(r"^(?:People['’]s\s+|Socialist\s+|Democratic\s+|Federal\s+|Arab\s+)*"
                          r"(?:Republic|Kingdom|Government|Federation|Union|State|Empire|Confederation)s?\b")
@@ -57,11 +59,13 @@ def _plain(words: str) -> str | None:
 
 
 def resolve(words: str) -> str | None:
-    """The state a run of capitalised words names, or None."""
+    """The state a run of capitalised words names, or None: the resolver's reading first ("German
+    Democratic Republic"), then an adjective before a word for a state ("Polish People's Republic")."""
     first, _, rest = words.partition(" ")
-    if first in ADJECTIVES and rest and _STATE_WORD.match(rest):
+    adjectival = first in ADJECTIVES and bool(rest) and bool(_STATE_WORD.match(rest))
+    if adjectival and first in MISREAD:
         return _plain(ADJECTIVES[first])
-    return _plain(words)
+    return _plain(words) or (_plain(ADJECTIVES[first]) if adjectival else None)
 
 
 def pieces(words: str) -> list[tuple[int, str, str]]:
