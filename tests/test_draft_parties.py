@@ -49,6 +49,8 @@ def test_a_preamble_opening_and_a_signature_block():
                   "Article 2\nDone at Manila in two copies.\n\nFOR THE REPUBLIC OF THE PHILIPPINES:\n"
                   "For the United States of America:\n")
     assert _ids(signatures) == (["PHL", "USA"], "signature-block")
+    remarks = "Article 1\nThe Parties shall consult.\nFor Russia, the pact matters.\nFor Japan, less so.\n"
+    assert _ids(remarks) == (None, None)  # a line of prose is not a signature line
 
 
 def test_states_the_recitals_or_articles_name_in_passing_are_not_the_parties():

@@ -49,7 +49,7 @@ _OPENING = re.compile(r"\W*(?:(?:the|high|contracting|parties|party|governments?
 _CLAUSE_END = re.compile(r"\s*(?:,|$|\n|hereinafter\b|have\b|agree\b)", re.IGNORECASE)
 _COMPOUND_GAP = re.compile(r"[–—/-]?")
 # a signature block's line: "For the Government of the United States of America:", "FOR AUSTRALIA:"
-_SIGNATORY = re.compile(r"^\W*for\s+(?:the\s+)?(?P<name>[^:\n]{2,90}?)\s*:?\s*$", re.IGNORECASE | re.MULTILINE)
+_SIGNATORY = re.compile(r"^\W*for\s+(?:the\s+)?(?P<name>[^:\n,.;]{2,90}?)\s*:?\s*$", re.IGNORECASE | re.MULTILINE)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]+,\s*$")  # "SEOUL, June 20 -": the report's date, not the pact's
 _STOP = {"The", "In", "It", "He", "She", "They", "We", "On", "At", "A", "An", "If", "But", "And", "This", "That",
          "Article", "Art", "Parties", "Party", "State", "States", "Treaty", "President", "Minister", "Charter"}
