@@ -59,9 +59,10 @@ class _Unpickler(pickle.Unpickler):
         return self._corpus.treaties[pid]
 
 
-def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = None) -> T:
+def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = None, keep: int = KEEP) -> T:
     """``build()``, read from the disk copy named by ``kind``, ``salt`` and the rules' source when there
-    is one. With ``corpus``, its treaties are stored by id and taken from it on reading."""
+    is one. With ``corpus``, its treaties are stored by id and taken from it on reading. The ``keep``
+    newest copies of a kind are kept."""
     path = disk_cache.cache_dir() / f"{kind}-{disk_cache.source_digest((PACKAGE / r for r in _RULES), salt)}.pickle"
     payload = disk_cache.read(path)
     if payload is not None:
@@ -78,7 +79,7 @@ def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = N
     else:
         _Pickler(buffer, corpus).dump(value)
     try:
-        disk_cache.write(path, buffer.getvalue(), KEEP)
+        disk_cache.write(path, buffer.getvalue(), keep)
     except OSError:  # a read-only data directory: build again next time
         pass
     return value

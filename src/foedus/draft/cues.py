@@ -16,11 +16,12 @@ _F = re.IGNORECASE
 
 @dataclass(frozen=True)
 class Rule:
-    """A cue: where ``pattern`` matches, the field takes ``value``."""
+    """A cue: where ``pattern`` matches a sentence (one ``unless`` does not match), the field takes ``value``."""
 
     id: str
     value: str
     pattern: re.Pattern
+    unless: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class Hit:
     end: int
 
 
-def _r(rule_id: str, value: str, pattern: str) -> Rule:
-    return Rule(rule_id, value, re.compile(pattern, _F))
+def _r(rule_id: str, value: str, pattern: str, unless: str | None = None) -> Rule:
+    return Rule(rule_id, value, re.compile(pattern, _F), re.compile(unless, _F) if unless else None)
 
 
 SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
@@ -42,18 +43,33 @@ SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
 # sentences that report measures to the Security Council, or define the treaty area: their
 # "immediately" or "armed attack" is not the promise
 _REPORTING = re.compile(r"reported to the Security Council|shall be notified|Совет\w* Безопасности|notifi", _F)
-_DEFINITION = re.compile(r"^\W*(?:\d+\.\s*)?for (?:the )?purposes? of Articles?\b|\bas used in this Treaty\b", _F)
+_DEFINITION = re.compile(r"^\W*(?:\d+\.\s*)?for (?:the )?purposes? of Articles?\b|\bas used in this Treaty\b|"
+                         r"(?:attack|aggression|agression)[^.;]{0,40}?\b(?:is deemed to include|comprend(?: également)?)\b",
+                         _F)
 
 _ATTACK = (r"(?<!deter )(?<!deter armed )(?<!prevent )(?<!threat of )(?<!threat of armed )(?<!danger of )(?:armed attack|attack|attacked|aggression|invasion|state of war|агресс\w*|"
            r"нападени\w*|agression|attaque|ագրեսի\w*|հարձակ\w*)")
 _AID = (r"\b(?:assist\w*|aid|help|succour|common dangers?|all the means|all means|all steps available|"
-        r"помощ\w*|aide|défense|օգնություն)")
+        r"collective (?:action|self-defen[cs]e)|solidarity|помощ\w*|aide|défense|secours|օգնություն)")
+# a sentence that withholds aid ("shall not provide any military or other assistance to the aggressor")
+_WITHHELD = r"\bnot (?:to )?(?:give|provide|render|extend|grant) "
+
+_REQUEST = r"\b(?:at|on|upon) (?:the |its |his |her |their )?request\b"
 
 # one cue per kind: which sentences make an article that kind
 KIND_CUES: dict[str, tuple[Rule, ...]] = {
     "defense": (
-        _r("attack+aid", "defense", rf"{_ATTACK}[^.;]*?{_AID}|{_AID}[^.;]*?{_ATTACK}"),
+        _r("attack+aid", "defense", rf"{_ATTACK}[^.;]*?{_AID}|{_AID}[^.;]*?{_ATTACK}", unless=_WITHHELD),
         _r("attack-on-all", "defense", r"(?:attack|aggression)\w* (?:against|on) (?:them )?(?:all|both)\b"),
+        _r("attack-as-on-others", "defense",
+           r"(?:considered|regarded|deemed)[^.;]{0,40}?(?:attack|aggression)[^.;]{0,30}?against (?:the others?|all the "
+           r"others?|each of (?:them|the others))\b|consid[ée]r[ée]e? comme une (?:agression|attaque) contre"),
+        _r("defend-commitment", "defense",
+           r"(?:obligation|undertakes?|commits?|pledges?) to (?:the )?(?:mutual )?defen(?:d|ce|se)\b|\b(?:shall|will) "
+           r"defend\b|mutual defen[cs]e of each other|(?:contribute|participate)\w* (?:to|in) the defen[cs]e of|"
+           r"(?:contribuer|participer|contribue) à la défense de|responsibility for (?:security and )?defen[cs]e matters|"
+           r"(?:ensures?|guarantees?) the defen[cs]e (?:and security )?of|обеспечива\w* оборон\w*|"
+           r"(?:bound|obliged) to (?:give|render|provide|afford) (?:\w+ )?(?:aid|assistance|help|succour)"),
     ),
     "consultation": (
         _r("consult", "consultation",
@@ -63,7 +79,8 @@ KIND_CUES: dict[str, tuple[Rule, ...]] = {
     "neutrality": (
         _r("abstain-assist", "neutrality",
            r"abstain from (?:providing|giving|rendering) any (?:assistance|aid|support)|"
-           r"\bneutral(?:ity)?\b|not (?:to )?(?:give|provide|render) (?:any )?(?:assistance|aid|support) to"),
+           r"\bneutral(?:ity)?\b|not (?:to )?(?:give|provide|render|extend|grant) (?:any )?(?:[\w-]+ (?:or other )?)?"
+           r"(?:assistance|aid|support) to"),
     ),
     "nonaggression": (
         _r("no-force", "nonaggression",
@@ -101,6 +118,9 @@ FIELD_RULES: dict[str, dict[str, tuple[Rule, ...]]] = {
                r"all (?:the )?(?:\w+ )?means (?:at|in) (?:its|their|his) (?:disposal|possession|power)|"
                r"with all means|by all means|all the military and other aid|military and other assistance|"
                r"all steps available|всеми имеющимися средствами"),
+            _r("including-force", "necessary-action",
+               r"including (?:by )?(?:the use of )?(?:armed forces?|military(?: means| force| assistance)?)\b|"
+               r"y compris (?:par )?(?:des moyens militaires|l'emploi de la force armée)|необходим\w* военн\w*"),
             _r("common-danger", "constitutional-processes", r"common dangers?|constitutional processes"),
             _r("help-unspecified", "unspecified", _AID),
         ),
@@ -110,12 +130,12 @@ FIELD_RULES: dict[str, dict[str, tuple[Rule, ...]]] = {
         "defense": (
             _r("without-delay", "without-delay", r"without delay|sans délai"),
             _r("immediately", "immediate", r"immediate(?:ly)?|forthwith|at once|незамедлительн\w*|immédiatement"),
-            _r("on-request", "on-request", r"at the request|on the request|applies to his ally"),
+            _r("on-request", "on-request", rf"{_REQUEST}|applies to his ally"),
         ),
         "consultation": (
             _r("without-delay", "without-delay", r"without delay"),
             _r("immediately", "immediate", r"immediately|forthwith|at once|незамедлительн\w*|անհապաղ"),
-            _r("on-request", "on-request", r"at the request|on the request"),
+            _r("on-request", "on-request", _REQUEST),
         ),
     },
 }
@@ -125,8 +145,9 @@ CONDITION_RULES: tuple[Rule, ...] = (
     _r("article-51", "un-charter-51",
        r"Article 51|статье?й 51|(?:UN|United Nations) Charter|Charter of the United Nations|Charte des Nations Unies"),
     _r("laws-of", "constitutional-processes",
-       r"constitutional (?:provisions and )?processes|constitutional provisions|the laws of|national (?:laws|legislation)"),
-    _r("request", "request", r"at the request|on the request|upon (?:the )?request|обращени\w*|applies to his ally"),
+       r"constitutional (?:provisions and )?processes|constitutional provisions|the laws of|national (?:laws|legislation)|"
+       r"in accordance with (?:the |its |their )?Constitution\b"),
+    _r("request", "request", rf"{_REQUEST}|обращени\w*|applies to his ally"),
     _r("unprovoked", "non-provocation", r"unprovoked|without provocation"),
 )
 
@@ -163,7 +184,7 @@ def first_hit(rules: tuple[Rule, ...], text: str) -> Hit | None:
             return Hit(rule.id, rule.value, 0, 0)
         for off, s in parts:
             m = rule.pattern.search(s)
-            if m:
+            if m and not (rule.unless and rule.unless.search(s)):
                 return Hit(rule.id, rule.value, off + m.start(), off + m.end())
     return None
 

@@ -5,7 +5,8 @@ the treaty's articles is drafted from its text alone, and the proposals are comp
 curated coding: the kind set of each article, and for each curated obligation its trigger, means,
 timing, strength class, the conditions the rules can see, and whether the scope is limited. A
 field of an obligation whose kind the draft missed counts as wrong. Parties are read from the
-treaty's name and articles and compared with its founding parties. The confidences are scored for
+treaty's name and articles (each name as it was meant on the signing date) and compared with its
+founding parties. The confidences are scored for
 calibration (expected calibration error, Brier score, and a reliability table).
 """
 
@@ -165,7 +166,7 @@ def evaluate(corpus: Corpus | Iterable[Treaty]) -> Report:
             for ob in (o for o in t.obligations if o.article == a.number):
                 _compare_obligation(report, t, ob, next((d for d in drafted if d.kind.value == ob.kind.value), None))
         text = "\n".join([t.name, *(a.text for a in t.articles)])
-        found = facts.parties(text, t.name)
+        found = facts.parties(text, t.name, t.signed)  # names read as on the signing date (a draft finds it in the text)
         key = "unknown" if found is None else ("exact" if set(found.value) == _founders(t) else "wrong")
         report.parties[key] += 1
     return report

@@ -1,27 +1,32 @@
 """The facts of a pact found in a text: its parties, its dates, and the treaties it is compared with.
 
 Parties come from foedus's own resolver (:func:`foedus.states.resolve`, on countrycode's code
-list) applied to the capitalised names in the text; dates from dateparser applied to the date
-expressions near "signed" or "entered into force"; earlier treaties from their names in the corpus
-or a year beside the word "treaty" and the states around it.
+list) applied to the capitalised names in the text, with the formal, adjectival and compound forms
+of :mod:`foedus.draft.names`; the places that name the parties are tried in order (a "Parties:"
+line, the title, a treaty's preamble and signature block, then the body), so states named in
+passing in the articles do not count. Dates come from dateparser applied to the date expressions
+near "signed" or "entered into force"; earlier treaties from their names in the corpus or a year
+beside the word "treaty" and the states around it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from .. import states
 from ..corpus.loader import Corpus
-from ..errors import UnknownStateError
 from ..model import Treaty
+from . import names
+from .reading import ARTICLE_HEADING
 
-_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*)*")
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?|and\s+(?=Northern\s+Ireland))?[A-Z][\w'’-]*)*")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
-_PACT = re.compile(r"\b(?:treaty|pact|agreement|alliance|accord|partnership|convention|protocol)\b", re.IGNORECASE)
+_PACT = re.compile(r"\b(?:treaty|pact|agreement|alliance|accord|partnership|convention|protocol|declaration|compact|"
+                   r"charter|arrangements?|traité|pacte)\b", re.IGNORECASE)
 _SIGN = re.compile(r"\b(?:signed|signing|signature|inked|done at|concluded)\b", re.IGNORECASE)
 _FORCE = re.compile(r"\b(?:(?:entered|enter|entry|came|come|coming|went) into (?:force|effect)|took effect|"
                     r"in force (?:from|since|on)|(?:exchange of|exchanged the) (?:the )?instruments)\b", re.IGNORECASE)
@@ -35,7 +40,16 @@ _YEAR_TREATY = re.compile(
     r"\b(1[3-9]\d\d|20\d\d)\s+(?:\w+[\s–-]+){0,3}?(?:treaty|pact|agreement|alliance|accord)\b|"
     r"\b(?:treaty|pact|agreement|alliance|accord)\s+(?:of|from|signed in)\s+(?:\d{1,2}\s+\w+\s+)?(1[3-9]\d\d|20\d\d)\b",
     re.IGNORECASE)
-_PARTIES_LABEL = re.compile(r"^\W*(?:the\s+)?(?:parties|contracting parties|signatories)\W*:\W*", re.IGNORECASE)
+_PARTIES_LABEL = re.compile(r"^\W*(?:the\s+)?(?:original\s+)?(?:parties|contracting parties|signatories)"
+                            r"(?:\s*\([^)]*\))?\W*:\W*", re.IGNORECASE)
+_PAREN = re.compile(r"\([^()]*\)")
+_JOIN = re.compile(r"(?:’s|'s)?\s*(?:,|;|,?\s+(?:and|plus))\s+(?:the\s+)?|\s*[–—/-]\s*")
+# what may stand before the states a preamble opens with, and what follows them
+_OPENING = re.compile(r"\W*(?:(?:the|high|contracting|parties|party|governments?|of|states?)\b\W*)*", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:,|$|\n|hereinafter\b|have\b|agree\b)", re.IGNORECASE)
+_COMPOUND_GAP = re.compile(r"[–—/-]?")
+# a signature block's line: "For the Government of the United States of America:", "FOR AUSTRALIA:"
+_SIGNATORY = re.compile(r"^\W*for\s+(?:the\s+)?(?P<name>[^:\n,.;]{2,90}?)\s*:?\s*$", re.IGNORECASE | re.MULTILINE)
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]+,\s*$")  # "SEOUL, June 20 -": the report's date, not the pact's
 _STOP = {"The", "In", "It", "He", "She", "They", "We", "On", "At", "A", "An", "If", "But", "And", "This", "That",
          "Article", "Art", "Parties", "Party", "State", "States", "Treaty", "President", "Minister", "Charter"}
@@ -61,39 +75,37 @@ class Mention:
     words: str
 
 
-@lru_cache(maxsize=4096)
-def _resolve(words: str) -> str | None:
-    try:
-        return states.resolve(words).id
-    except UnknownStateError:
-        return None
-
-
-def mentions(text: str) -> list[Mention]:
-    """Every capitalised name in ``text`` that the state resolver knows, in order."""
+@lru_cache(maxsize=256)
+def mentions(text: str) -> tuple[Mention, ...]:
+    """Every capitalised name in ``text`` that the state resolver knows, in order (each state of a
+    compound such as "Australia-Tuvalu" on its own)."""
     out = []
     for m in _NAME.finditer(text):
-        words = m.group(0).rstrip(".")
-        words = re.sub(r"^(?:The|In|On|At|For|By)\s+", "", words)
+        run = m.group(0).rstrip(".")
+        lead = re.match(r"(?:(?:The|In|On|At|For|By)\s+)?", run).end()
+        words = run[lead:]
         if words in _STOP or len(words) < 2:
             continue
-        sid = _resolve(words)
-        if sid is not None:
-            out.append(Mention(sid, m.start(), m.start() + len(m.group(0).rstrip(".")), words))
-    return out
+        for off, piece, sid in names.pieces(words):
+            start = m.start() + lead + off
+            out.append(Mention(sid, start, start + len(piece), piece))
+    return tuple(out)
 
 
-def _groups(text: str, found: list[Mention]) -> list[list[Mention]]:
-    """Runs of states joined by "and" or commas ("Russia and North Korea", "A, B and C")."""
+def _groups(text: str, found: Iterable[Mention]) -> list[list[Mention]]:
+    """Runs of states joined by "and", "plus" or commas ("Russia and North Korea", "A, B and C")."""
     groups: list[list[Mention]] = []
     for m in found:
-        if groups:
-            gap = text[groups[-1][-1].end:m.start]
-            if re.fullmatch(r"(?:’s|'s)?\s*(?:,|;|,?\s+and)\s+(?:the\s+)?|\s*[–—/-]\s*", gap):
-                groups[-1].append(m)
-                continue
+        if groups and _JOIN.fullmatch(text[groups[-1][-1].end:m.start]):
+            groups[-1].append(m)
+            continue
         groups.append([m])
     return groups
+
+
+def _blank_parentheses(line: str) -> str:
+    """The line with each parenthesis blanked out (offsets kept): "USSR (Russia from 1991); DPRK"."""
+    return _PAREN.sub(lambda m: " " * len(m.group(0)), line)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -101,32 +113,108 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
-def parties(text: str, title: str = "") -> Found | None:
-    """The parties: the states a "Parties:" line lists, or a "between A and B" phrase names beside
-    the word treaty (in the title first), or a group joined by "and" names beside "signed";
-    ``None`` when the text names none (as in a multilateral treaty's articles)."""
+def _parties_line(text: str) -> Found | None:
+    """The states a "Parties:" line lists right after its label (parentheses left out)."""
     for line in text.splitlines():
         label = _PARTIES_LABEL.match(line)
         if label:
+            line = _blank_parentheses(line)
             grp = _groups(line, [m for m in mentions(line) if m.start >= label.end()])
             # the list starts right after the label ("Parties: A; B"), not later in a remark
-            if grp and grp[0][0].start - label.end() <= 4 and len({m.state for m in grp[0]}) >= 2:
+            if grp and grp[0][0].start - label.end() <= 4 and _several(grp[0]):
                 return _found(grp[0], 0.9, "parties-line")
-    for source, base_conf in ((title, 0.95), (text, 0.9)):
-        for _, sent in sentences(source):
-            found = mentions(sent)
-            between = re.search(r"\bbetween\b", sent)
-            if between and _PACT.search(sent):
-                after = [m for m in found if m.start > between.end()]
-                grp = _groups(sent, after)
-                if grp and len({m.state for m in grp[0]}) >= 2:
-                    return _found(grp[0], base_conf, "between")
+    return None
+
+
+def _between(text: str, confidence: float) -> Found | None:
+    """The states of a "between A and B" phrase in a sentence with a word for a treaty."""
     for _, sent in sentences(text):
-        if not (_SIGN.search(sent) and _PACT.search(sent)):
+        between = re.search(r"\b(?:between|entre)\b", sent)
+        if between and _PACT.search(sent):
+            grp = _groups(sent, [m for m in mentions(sent) if m.start > between.end()])
+            if grp and _several(grp[0]):
+                return _found(grp[0], confidence, "between")
+    return None
+
+
+def _title_list(title: str) -> Found | None:
+    """States a treaty's title lists in a parenthesis ("Treaty of Guarantee (Cyprus, Greece, Turkey
+    and the United Kingdom)") or joins in a compound ("Australia-Tuvalu ... Treaty", "Anglo-Portuguese
+    Alliance"); a headline's states elsewhere ("Japan, Korea alarmed as ...") are not read here."""
+    if not _PACT.search(title):
+        return None
+    inside = [(m.start(), m.end()) for m in _PAREN.finditer(title)]
+    for grp in _groups(title, mentions(title)):
+        if not _several(grp):
             continue
+        compound = all(_COMPOUND_GAP.fullmatch(title[a.end:b.start]) for a, b in zip(grp, grp[1:], strict=False))
+        bracketed = any(lo < grp[0].start and grp[-1].end < hi for lo, hi in inside)
+        if compound or bracketed:
+            return _found(grp, 0.85, "title-compound" if compound else "title-list")
+    return None
+
+
+def _preamble(text: str) -> Found | None:
+    """In a treaty text, the states the preamble opens with, before its first article ("The
+    Government of the French Republic and the Government of ..., ", "The High Contracting Parties,
+    A, B and C,"): the group must open its sentence and end a clause, so states the recitals or
+    notes name in passing do not count."""
+    first = ARTICLE_HEADING.search(text)
+    if first is None or first.start() == 0:
+        return None
+    head = text[:first.start()]
+    found = _between(head, 0.9)
+    if found is not None:
+        return found
+    for _, sent in sentences(head):
         for grp in _groups(sent, mentions(sent)):
-            if len({m.state for m in grp}) >= 2:
-                return _found(grp, 0.8, "joined-in-signing")
+            if (_several(grp) and _OPENING.fullmatch(sent[:grp[0].start])
+                    and _CLAUSE_END.match(_blank_parentheses(sent[grp[-1].end:]))):
+                return _found(grp, 0.85, "preamble")
+    return None
+
+
+def _signature_block(text: str) -> Found | None:
+    """The states of a treaty's signature lines after its last article ("For the Government of X:")."""
+    heads = list(ARTICLE_HEADING.finditer(text))
+    if not heads:
+        return None
+    group = []
+    for m in _SIGNATORY.finditer(text, heads[-1].end()):
+        words = m.group("name")
+        sid = names.resolve(words.title() if words.isupper() else words)
+        if sid is not None and sid not in {g.state for g in group}:
+            group.append(Mention(sid, m.start("name"), m.end("name"), words))
+    return _found(group, 0.85, "signature-block") if _several(group) else None
+
+
+def _signed_group(text: str) -> Found | None:
+    """A group of states joined by "and" in a sentence that says a pact was signed."""
+    for _, sent in sentences(text):
+        if _SIGN.search(sent) and _PACT.search(sent):
+            for grp in _groups(sent, mentions(sent)):
+                if _several(grp):
+                    return _found(grp, 0.8, "joined-in-signing")
+    return None
+
+
+def _several(group: list[Mention]) -> bool:
+    return len({m.state for m in group}) >= 2
+
+
+def parties(text: str, title: str = "", on: date | None = None) -> Found | None:
+    """The parties, from the first place that names two or more: a "Parties:" line, a "between A and
+    B" phrase beside a word for a treaty in the title, a list or compound in the title, the
+    preamble, the signature block, a "between" phrase in the body, then a group joined by "and"
+    beside "signed". Each state is the one its name meant on ``on`` (the signing date, when known).
+    ``None`` when the text names none (as in a multilateral treaty's articles)."""
+    for find in (lambda: _parties_line(text), lambda: _between(title, 0.95), lambda: _title_list(title),
+                 lambda: _preamble(text), lambda: _signature_block(text), lambda: _between(text, 0.9),
+                 lambda: _signed_group(text)):
+        found = find()
+        if found is not None:
+            ids = sorted(dict.fromkeys(names.on_date(s, on) for s in found.value))
+            return Found(ids, found.span, found.confidence, found.rule)
     return None
 
 
@@ -192,8 +280,11 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _event_date(found: list[DateMention], cue: re.Pattern, avoid: re.Pattern | None, rule: str) -> Found | None:
-    """The date nearest the cue, in the earliest sentence that has one (a report's lead says it first)."""
+def _event_date(found: list[DateMention], cue: re.Pattern, avoid: re.Pattern | None, rule: str,
+                title: str = "") -> Found | None:
+    """The date nearest the cue, in the earliest sentence that has one (a report's lead says it first);
+    a date in the year the title gives ("Modified Brussels Treaty (1954)") before one of another year."""
+    year = _YEAR.search(title)
     best: tuple | None = None
     for d in found:
         cues = [m.start() for m in cue.finditer(d.sentence)]
@@ -202,13 +293,13 @@ def _event_date(found: list[DateMention], cue: re.Pattern, avoid: re.Pattern | N
         dist = min(abs(c - d.position) for c in cues)
         clash = bool(avoid and avoid.search(d.sentence) and
                      min(abs(m.start() - d.position) for m in avoid.finditer(d.sentence)) < dist)
-        key = (clash, _other_treaty_year(d), d.offset, dist)
+        key = (clash, _other_treaty_year(d), bool(year) and d.day.year != int(year.group(0)), d.offset, dist)
         if best is None or key < best[0]:
             best = (key, d)
     if best is None:
         return None
     key, d = best
-    confidence = 0.9 if not any(key[:2]) and key[3] <= 80 else 0.6
+    confidence = 0.9 if not any(key[:3]) and key[4] <= 80 else 0.6
     window = d.sentence[max(0, d.position - 80):d.position + len(d.words) + 20]
     return Found(d.day, " ".join(window.split()), confidence, rule)
 
@@ -218,9 +309,10 @@ def _other_treaty_year(d: DateMention) -> bool:
     return any(int(y or y2) != d.day.year for y, y2 in _YEAR_TREATY.findall(d.sentence))
 
 
-def signed(found: list[DateMention]) -> Found | None:
-    """The date of signature: the date nearest "signed" (not one nearer "into force")."""
-    return _event_date(found, _SIGN, _FORCE, "beside-signed")
+def signed(found: list[DateMention], title: str = "") -> Found | None:
+    """The date of signature: the date nearest "signed" (not one nearer "into force"), in the
+    title's year if it gives one."""
+    return _event_date(found, _SIGN, _FORCE, "beside-signed", title)
 
 
 def in_force(found: list[DateMention]) -> Found | None:
@@ -293,7 +385,7 @@ _ADVERSARY = re.compile(r"\b(?:attack(?:ed)?|aggression)\s+(?:by|on the part of|
 def adversaries(text: str) -> Found | None:
     """States a clause names as the attacker ("being attacked by Japan"): a specific-adversary condition."""
     for m in _ADVERSARY.finditer(text):
-        sid = _resolve(m.group(1).strip())
+        sid = names.resolve(m.group(1).strip())
         if sid is not None:
             return Found([sid], m.group(0).strip(), 0.0, "attacked-by")
     return None

@@ -10,6 +10,11 @@ Two things are learned from a set of treaties:
 - the **rule precisions**: for every field rule, how often its value equals the curated coding
   on the training articles, smoothed towards the rule (two pseudo-hits, one pseudo-miss). That is
   the confidence a proposal from that rule carries.
+
+:func:`fitted` keeps the model fitted on a corpus on disk (:func:`foedus.index_cache.kept`), named
+by the digest of the curated treaties, the source of the modules that decide the fit and the
+scikit-learn version; the sealed file's own sha256 is checked before it is read, and a damaged or
+stale copy is fitted afresh. So only the first draft after a change to the corpus fits the model.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ FIELDS: tuple[str, ...] = ("trigger", "means", "timing")
 MIN_EXAMPLES = 3  # positives and negatives a kind needs before the text model is fitted
 PRIOR_HITS, PRIOR_MISSES = 2, 1  # the smoothing towards a rule's own word
 UNKNOWN_BELOW = 0.5  # a field whose confidence is lower is proposed as "unknown"
+KEEP = 4  # fitted models kept on disk (a few corpus states stay warm)
+# the modules whose code decides what a fit learns (beside the treaties themselves)
+_LEARNERS = ("draft/learn.py", "draft/cues.py", "draft/facts.py", "draft/names.py", "states.py", "data/entities.yaml")
 
 # the value a field takes when no rule of that kind matches
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -142,19 +150,22 @@ class Model:
             return
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import GroupKFold
+        from threadpoolctl import threadpool_limits
 
-        texts = [ex.text for ex in data]
-        out_of_fold = [0.0] * len(data)
-        folds = GroupKFold(n_splits=min(5, len(set(groups))))
-        for train, test in folds.split(texts, y, groups):
-            if len({y[i] for i in train}) < 2:
-                continue
-            pipe = _text_pipeline().fit([texts[i] for i in train], [y[i] for i in train])
-            for i, p in zip(test, pipe.predict_proba([texts[i] for i in test])[:, 1], strict=True):
-                out_of_fold[i] = float(p)
-        combiner = LogisticRegression(C=1.0).fit(
-            [[float(f), p] for f, p in zip(flags, out_of_fold, strict=True)], y)
-        self.kind_models[kind] = (_text_pipeline().fit(texts, y), combiner)
+        # once numpy's BLAS is loaded: its threads only spin on problems this small (8x the CPU time)
+        with threadpool_limits(limits=1):
+            texts = [ex.text for ex in data]
+            out_of_fold = [0.0] * len(data)
+            folds = GroupKFold(n_splits=min(5, len(set(groups))))
+            for train, test in folds.split(texts, y, groups):
+                if len({y[i] for i in train}) < 2:
+                    continue
+                pipe = _text_pipeline().fit([texts[i] for i in train], [y[i] for i in train])
+                for i, p in zip(test, pipe.predict_proba([texts[i] for i in test])[:, 1], strict=True):
+                    out_of_fold[i] = float(p)
+            combiner = LogisticRegression(C=1.0).fit(
+                [[float(f), p] for f, p in zip(flags, out_of_fold, strict=True)], y)
+            self.kind_models[kind] = (_text_pipeline().fit(texts, y), combiner)
 
     def kind_probability(self, kind: str, text: str) -> float:
         """The probability that an article with this text carries an obligation of ``kind``."""
@@ -182,3 +193,18 @@ def _text_pipeline():
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True),
         LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000),
     )
+
+
+def fitted(corpus: Iterable[Treaty]) -> Model:
+    """``Model.fit(corpus)``, read from the copy an earlier process fitted on the same curated treaties."""
+    from importlib.metadata import version
+
+    from .. import disk_cache
+    from ..corpus.compiled import PACKAGE
+    from ..corpus.loader import Corpus
+    from ..index_cache import corpus_digest, kept
+
+    curated = Corpus(t for t in corpus if t.origin == "curated")
+    learners = disk_cache.source_digest(PACKAGE / f for f in _LEARNERS)
+    salt = f"{corpus_digest(curated)} {learners} scikit-learn {version('scikit-learn')}"
+    return kept("draftmodel", salt, lambda: Model.fit(curated), keep=KEEP)

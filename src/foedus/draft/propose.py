@@ -30,7 +30,7 @@ from ..model import (
 )
 from ..strength import strength
 from . import cues, facts
-from .learn import KINDS, UNKNOWN_BELOW, Model, field_hit
+from .learn import KINDS, UNKNOWN_BELOW, Model, field_hit, fitted
 from .reading import Document, Passage
 
 UNCERTAIN_BELOW = 0.8
@@ -299,17 +299,18 @@ def propose(model: Model, passage: Passage) -> tuple[PassageReading, list[DraftO
 
 
 def draft(doc: Document, corpus: Corpus, model: Model | None = None) -> Draft:
-    """Draft the coding of a document, learning from ``corpus`` unless a fitted ``model`` is given."""
-    model = model or Model.fit(corpus)
+    """Draft the coding of a document, learning from ``corpus`` (the model fitted on it is kept on
+    disk) unless a fitted ``model`` is given."""
+    model = model or fitted(corpus)
     readings, obligations = [], []
     for passage in doc.passages:
         reading, obs = propose(model, passage)
         readings.append(reading)
         obligations.extend(obs)
     head = f"{doc.title}\n{doc.text}" if doc.title and doc.title not in doc.text else doc.text
-    found_parties = facts.parties(head, doc.title)
     found_dates = facts.dates(head, doc.date_hint)
-    signed = _proposal(facts.signed(found_dates))
+    signed = _proposal(facts.signed(found_dates, doc.title))
+    found_parties = facts.parties(head, doc.title, signed.value if isinstance(signed.value, date) else None)
     party_ids = list(found_parties.value) if found_parties else []
     refs = facts.references(head, corpus, party_ids)
     same = facts.same_treaty(corpus, party_ids, signed.value if isinstance(signed.value, date) else None)

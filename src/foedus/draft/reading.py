@@ -11,7 +11,7 @@ from ..errors import FoedusError
 
 MIN_QUOTE_WORDS = 12  # a shorter quotation is a remark, not treaty language
 
-_HEADING = re.compile(
+ARTICLE_HEADING = re.compile(
     r"^[ \t*#]*(?:Article|ARTICLE|Art\.)\s+(\d+[a-z]?(?:\(\d+\))?|[IVXLC]+(?:\(\d+\))?)\b\.?[*:]*[ \t]*", re.MULTILINE)
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _ARTICLE_REF = re.compile(r"\b(?:Article|Art\.)\s+(\d+[a-z]?(?:\(\d+\))?|[IVXLC]+)\b")
@@ -76,7 +76,7 @@ def main_text(raw: str, name: str) -> tuple[str, str, str | None]:
 
 def articles(text: str) -> list[Passage]:
     """The articles of a treaty text, split at headings such as ``Article 4`` (none if fewer than two)."""
-    heads = list(_HEADING.finditer(text))
+    heads = list(ARTICLE_HEADING.finditer(text))
     if len(heads) < 2:
         return []
     out: list[Passage] = []
