@@ -122,11 +122,20 @@ def _seed_position(sid: str) -> tuple[float, float]:
     return (ax + (h[0] / 255 - 0.5) * 0.6, ay + (h[1] / 255 - 0.5) * 0.6)
 
 
-def _component_layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
+def _component_ties(g: nx.Graph, comps: list[list[str]]) -> list[tuple[tuple[str, str, int], ...]]:
+    """The sorted (state, state, strength rank) ties of each component, read in one pass over the
+    edges (a subgraph view per component costs more than its layout)."""
+    where = {n: k for k, comp in enumerate(comps) for n in comp}
+    ties: list[list[tuple[str, str, int]]] = [[] for _ in comps]
+    for a, b, rank in g.edges(data="strength"):
+        ties[where[a]].append((a, b, int(rank)) if a < b else (b, a, int(rank)))
+    return [tuple(sorted(t)) for t in ties]
+
+
+def _component_layout(comp: list[str], ties: tuple[tuple[str, str, int], ...]) -> dict[str, tuple[float, float]]:
     """A Kamada-Kawai layout of one connected component scaled into [-1, 1]² (stronger ties are
     shorter), started from each state's seed position so it is deterministic."""
-    ties = tuple(sorted((min(a, b), max(a, b), int(d["strength"])) for a, b, d in g.edges(data=True)))
-    return dict(_tie_layout(ties) if ties else [(n, (0.0, 0.0)) for n in g])
+    return dict(_tie_layout(ties) if ties else [(n, (0.0, 0.0)) for n in comp])
 
 
 @lru_cache(maxsize=512)
@@ -244,8 +253,8 @@ def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     scale = 2 / max(width, height)
     ids: list[str] = []
     points: list[tuple[float, float]] = []
-    for comp, side, (cx, cy) in zip(comps, sides, centres, strict=True):
-        for n, (px, py) in _component_layout(g.subgraph(comp)).items():
+    for comp, ties, side, (cx, cy) in zip(comps, _component_ties(g, comps), sides, centres, strict=True):
+        for n, (px, py) in _component_layout(comp, ties).items():
             ids.append(n)
             points.append((scale * (cx - width / 2 + px * side * 0.46), scale * (cy - height / 2 + py * side * 0.46)))
     spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
