@@ -33,9 +33,10 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__, places, states, store
+from . import __version__, disk_cache, places, states, store
 from .cascade import cascade
 from .compare import compare
+from .corpus.compiled import PACKAGE
 from .corpus.loader import Corpus
 from .engine import assess
 from .errors import FoedusError, StoreBusyError, UnknownTreatyError
@@ -47,7 +48,8 @@ MAX_BODY_BYTES = 64 * 1024  # a scenario is a few hundred bytes; anything near t
 NETWORKS_KEPT = 64  # /api/network answers kept per server (about 0.5 MB each at most, 60 KB gzipped)
 GRAPHS_KEPT = 8  # alliance graphs kept, with every obligation on their edges (up to about 10 MB each)
 ANSWERS_KEPT = 256  # other answers kept (assessments, cascades, comparisons, lists; most a few KB)
-HEAVY_WORKERS = 2  # threads for the work that can take a while (a date's graph, its layout, a cascade)
+NETWORK_WORKERS = 2  # threads that build a date's graph and lay it out
+NETWORKS_ON_DISK = 64  # network answers kept in the data directory's cache, per store state and date
 GZIP_FROM = 65536  # bodies this large are kept gzipped as well, for clients that accept it
 RETRY_AFTER = "2"  # seconds, for a store locked by an import
 # the page loads only its own script, style and API; nothing may frame it
@@ -199,6 +201,24 @@ def _encode(doc: dict) -> Body:
     return Body(_dumps(doc))
 
 
+def _on_disk(kind: str, digest: str | None, day: date, make: Callable[[], bytes]) -> bytes:
+    """``make()``, kept in the data directory's cache under the corpus ``digest`` and ``day`` (and
+    the source of the modules that shape the answer), so that a restarted server reads it back;
+    without a digest (a corpus given in process), just ``make()``."""
+    if digest is None:
+        return make()
+    modules = [PACKAGE / m for m in ("api.py", "network.py", "states.py", "strength.py")]
+    path = disk_cache.cache_dir() / f"{kind}-{disk_cache.source_digest(modules, f'{__version__} {digest} {day}')}.json"
+    body = disk_cache.read(path)
+    if body is None:
+        body = make()
+        try:
+            disk_cache.write(path, body, NETWORKS_ON_DISK)
+        except OSError:  # a read-only data directory: make it again next time
+            pass
+    return body
+
+
 def _stamp(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
@@ -287,11 +307,12 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
 
     ``hosts``: the Host header values to accept (see :func:`allowed_hosts`); None accepts any.
     Every JSON answer is kept, encoded (and gzipped when large), per store state and request, in
-    bounded maps, and made once however many ask for it at the same time (:class:`Flights`). A kept
-    answer is sent from the event loop; one to be made is made in a thread: the quick ones in the
-    server's thread pool, the ones that can take a while (a date's graph and layout, a cascade, a
-    comparison) in a pool of HEAVY_WORKERS threads, so that they cannot hold every thread while
-    quick requests wait.
+    bounded maps, and made once however many ask for it at the same time (:class:`Flights`); network
+    answers are also kept on disk per corpus digest and date. A kept answer is sent from the event
+    loop; one to be made is made in a thread: the quick ones in the server's thread pool, a date's
+    graph and layout in NETWORK_WORKERS threads of their own, and cascades (whose first one of a date
+    compiles its index, seconds with ATOP) in one more, so that slow work cannot hold every thread,
+    nor a compile every layout, while quick requests wait.
     """
     def active() -> Corpus:  # the store's corpus is re-read when an import changes it
         return corpus if corpus is not None else store.active_corpus()
@@ -303,12 +324,13 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         where = id(corpus) if corpus is not None else (str(path), _stamp(path), store.corpus_paths())
         return where, _stamp(states.cow_states_path()), date.today()
 
-    heavy = ThreadPoolExecutor(HEAVY_WORKERS, thread_name_prefix="foedus-heavy")
+    layouts = ThreadPoolExecutor(NETWORK_WORKERS, thread_name_prefix="foedus-network")
+    compiles = ThreadPoolExecutor(1, thread_name_prefix="foedus-cascade")
     graphs, networks, answers = Flights(GRAPHS_KEPT), Flights(NETWORKS_KEPT), Flights(ANSWERS_KEPT)
 
     async def graph(key: tuple, day: date) -> Any:
         """The alliance graph of ``day``, kept (the network and each state's obligations read it)."""
-        return await graphs.get(key, lambda: alliance_graph(day, active()), heavy)
+        return await graphs.get(key, lambda: alliance_graph(day, active()), layouts)
 
     async def network_body(day: date) -> Body:
         """The encoded network answer of ``day``, kept."""
@@ -319,10 +341,14 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
 
         def encode() -> Body:
             c = active()
-            doc = network(day, c, g).as_json()
-            return _encode({**doc, "meta": _meta(c, (t for e in doc["edges"] for t in e["treaties"]))})
 
-        return await networks.get(key, encode, heavy)
+            def make() -> bytes:
+                doc = network(day, c, g).as_json()
+                return _dumps({**doc, "meta": _meta(c, (t for e in doc["edges"] for t in e["treaties"]))})
+
+            return Body(_on_disk("network", getattr(c, "digest", None), day, make))
+
+        return await networks.get(key, encode, layouts)
 
     async def answer(request: Request, key: tuple, make: Callable[[], dict], pool: ThreadPoolExecutor | None = None
                      ) -> Response:
@@ -333,7 +359,7 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         """Lay out today's network while the server starts (the page asks for it first); stop the
-        heavy pool's waiting work at shutdown."""
+        pools' waiting work at shutdown."""
 
         async def warm() -> None:
             try:
@@ -344,7 +370,8 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         warming = asyncio.ensure_future(warm())
         yield
         warming.cancel()
-        heavy.shutdown(wait=False, cancel_futures=True)
+        for pool in (layouts, compiles):
+            pool.shutdown(wait=False, cancel_futures=True)
     app = FastAPI(
         title="foedus",
         version=__version__,
@@ -433,13 +460,13 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
     @app.post("/api/cascade", tags=["scenarios"], responses=ERRORS)
     async def cascade_scenario(request: Request, s: CascadeScenario) -> Response:
         """The war round by round: who enters, on which side, by which finding (as `foedus cascade --json`)."""
-        def make() -> dict:  # the first cascade of a date may compile its index: in the heavy pool
+        def make() -> dict:  # the first cascade of a date may compile its index: in a thread of its own
             c = cascade(s.target, s.attackers, s.on, s.place, s.act, corpus=active(), conditional=s.conditional)
             used = (f.treaty for group in (c.entries, c.conflicts) for x in group for f in x.findings)
             return {**c.as_json(), "meta": _meta(active(), used)}
 
         key = ("cascade", s.target, tuple(s.attackers), s.on, s.place, s.act, s.conditional)
-        return await answer(request, key, make, heavy)
+        return await answer(request, key, make, compiles)
 
     @app.get("/api/compare", tags=["treaties"], responses=ERRORS)
     async def compare_treaties(
@@ -450,11 +477,11 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         on_b: Annotated[date | None, Query(description="Date for the second side (default: on).")] = None,
     ) -> Response:
         """Two treaties, or one at two dates, side by side with a word diff (as `foedus compare --json`)."""
-        def make() -> dict:  # word diffs of long articles take a while: in the heavy pool
+        def make() -> dict:  # word diffs of long articles take a while: in a thread
             c = compare(a, b, on, on_b, corpus=active())
             return {**c.as_json(), "meta": _meta(active(), [c.a.id, c.b.id])}
 
-        return await answer(request, ("compare", a, b, on, on_b), make, heavy)
+        return await answer(request, ("compare", a, b, on, on_b), make)
 
     @app.get("/api/network", tags=["network"], responses=ERRORS)
     async def alliance_network(
