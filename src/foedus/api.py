@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import mimetypes
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
@@ -26,8 +27,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi import Path as FPath
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -521,10 +521,22 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
             "meta": _meta(active(), ())})
 
     web = Path(str(resources.files("foedus").joinpath("web")))
+    # the page's few small files, read once and sent from the event loop (no file I/O per request)
+    assets = {p.name: (p.read_bytes(), mimetypes.guess_type(p.name)[0] or "application/octet-stream")
+              for p in web.iterdir() if p.is_file()}
+
+    def asset(name: str) -> Response:
+        if name not in assets:
+            raise StarletteHTTPException(404, detail=f"no such file: {name}")
+        content, media_type = assets[name]
+        return Response(content, media_type=media_type)
 
     @app.get("/", include_in_schema=False)
-    def page() -> FileResponse:
-        return FileResponse(web / "index.html")
+    async def page() -> Response:
+        return asset("index.html")
 
-    app.mount("/static", StaticFiles(directory=web), name="static")
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: Annotated[str, FPath(max_length=200)]) -> Response:
+        return asset(name)
+
     return app

@@ -28,6 +28,7 @@ def serve(
     Example: foedus serve --host 127.0.0.1 --port 8000
     """
     import socket
+    import sys
 
     import uvicorn
     from threadpoolctl import threadpool_limits
@@ -48,6 +49,9 @@ def serve(
     # numpy's BLAS on one thread: the server runs requests side by side, and BLAS threads spinning
     # beside them on a busy 2-core machine cost 30 times the CPU of a layout's small matrices
     threadpool_limits(1)
+    # a thread laying out a network hands the interpreter over every millisecond rather than every
+    # five, so quick answers on the event loop do not queue behind it
+    sys.setswitchinterval(0.001)
     server = uvicorn.Server(uvicorn.Config(
         create_app(hosts=allowed_hosts(host, port)), log_level="warning", access_log=False,
         limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=KEEP_ALIVE_SECONDS, backlog=BACKLOG))
