@@ -9,7 +9,7 @@ rubric, treaty lists and treaties, states, assessments, cascades, and networks o
 every dated route on each of the twelve), each client thread on its own keep-alive connection;
 errors are non-2xx answers and timeouts. The clients are plain `http.client` connections, so that
 the client threads spend little of the machine's CPU; the server's own CPU seconds per request are
-read from /proc. The slowest routes of the cold phase are listed with their p99.
+read from /proc, its worker processes' included. The slowest routes of the cold phase are listed with their p99.
 
 Run: python -m benchmarks.api_load [--requests 2000] [--concurrency 32] [--warm-concurrency 16]
      [--baseline-src DIR] [--skip-cold | --skip-warm]
@@ -101,9 +101,16 @@ class Run:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of process ``pid`` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU seconds so far of process ``pid`` and its live children (its workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def load(url: str, jobs: list[tuple[str, str, dict | None]], concurrency: int, pid: int) -> Run:
@@ -169,12 +176,12 @@ def _with_atop(data_dir: Path) -> str:
 
 
 def _slowest(jobs: list[tuple[str, str, dict | None]], run: Run, count: int = 5) -> str:
-    """The routes with the highest p99 in ``run``."""
+    """The routes with the highest p99 in ``run``, each with its number of answers slower than 1 s."""
     by_route: dict[str, list[float]] = {}
     for (method, path, _), seconds in zip(jobs, run.latencies, strict=True):
         by_route.setdefault(f"{method} {path.split('?')[0]}", []).append(seconds)
     worst = sorted(((_percentiles(v)[1], k) for k, v in by_route.items() if len(v) > 1), reverse=True)[:count]
-    return ", ".join(f"{k} {p99:.0f} ms" for p99, k in worst)
+    return ", ".join(f"{k} {p99:.0f} ms ({sum(x > 1 for x in by_route[k])} over 1 s)" for p99, k in worst)
 
 
 def main() -> None:
@@ -222,7 +229,8 @@ def main() -> None:
         print(f"cold: {args.requests} mixed requests at {args.concurrency}-way concurrency on a fresh server ({corpus})")
         for name, run in cold.items():
             print(f"  {name}: wall {run.wall:6.2f} s {run.line()}")
-            print(f"    slowest routes by p99: {_slowest(cold_jobs, run)}")
+            print(f"    answers over 1 s: {sum(x > 1 for x in run.latencies)}; slowest routes by p99: "
+                  f"{_slowest(cold_jobs, run)}")
             for e in sorted(set(run.errors))[:10]:
                 print(f"    error: {e} (x{run.errors.count(e)})")
         run = cold["this tree"]

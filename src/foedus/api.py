@@ -11,16 +11,20 @@ import asyncio
 import gzip
 import json
 import mimetypes
+import multiprocessing
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Hashable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from datetime import date
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import networkx as nx
 from anyio import to_thread
 
 from fastapi import FastAPI, Query, Request
@@ -32,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from threadpoolctl import threadpool_limits
 
 from . import __version__, disk_cache, places, states, store
 from .cascade import cascade
@@ -48,7 +53,6 @@ MAX_BODY_BYTES = 64 * 1024  # a scenario is a few hundred bytes; anything near t
 NETWORKS_KEPT = 64  # /api/network answers kept per server (about 0.5 MB each at most, 60 KB gzipped)
 GRAPHS_KEPT = 8  # alliance graphs kept, with every obligation on their edges (up to about 10 MB each)
 ANSWERS_KEPT = 256  # other answers kept (assessments, cascades, comparisons, lists; most a few KB)
-NETWORK_WORKERS = 2  # threads that build a date's graph and lay it out
 NETWORKS_ON_DISK = 64  # network answers kept in the data directory's cache, per store state and date
 GZIP_FROM = 65536  # bodies this large are kept gzipped as well, for clients that accept it
 RETRY_AFTER = "2"  # seconds, for a store locked by an import
@@ -149,22 +153,21 @@ class Bounded:
 
 class Flights:
     """Answers kept in a :class:`Bounded` map and made once however many ask at the same time: the
-    first request for a key starts its work in a thread and every request for that key meanwhile
-    waits for the same result. A kept answer is returned on the event loop, without a thread."""
+    first request for a key starts its work (in a thread or a worker process) and every request for
+    that key meanwhile waits for the same result. A kept answer is returned on the event loop,
+    without a thread."""
 
     def __init__(self, size: int) -> None:
         self.kept, self._running = Bounded(size), {}
 
-    async def get(self, key: Hashable, make: Callable[[], Any], pool: ThreadPoolExecutor | None = None) -> Any:
-        """The answer for ``key``: kept, being made, or made now by ``make`` in a thread of ``pool``
-        (None: the server's thread pool)."""
+    async def get(self, key: Hashable, make: Callable[[], Awaitable[Any]]) -> Any:
+        """The answer for ``key``: kept, being made, or made now by awaiting ``make()``."""
         value = self.kept.find(key)
         if value is not None:
             return value
         task = self._running.get(key)
         if task is None or task.get_loop() is not asyncio.get_running_loop():
-            work = to_thread.run_sync(make) if pool is None else asyncio.get_running_loop().run_in_executor(pool, make)
-            task = self._running[key] = asyncio.ensure_future(work)
+            task = self._running[key] = asyncio.ensure_future(make())
             task.add_done_callback(lambda done: self._finish(key, done))
         return await asyncio.shield(task)  # a client that goes away does not cancel the others' answer
 
@@ -217,6 +220,97 @@ def _on_disk(kind: str, digest: str | None, day: date, make: Callable[[], bytes]
         except OSError:  # a read-only data directory: make it again next time
             pass
     return body
+
+
+@lru_cache(maxsize=GRAPHS_KEPT)
+def _graph(corpus: Corpus, day: date) -> nx.Graph:
+    """The alliance graph of ``day``, kept (the network and each state's obligations read it)."""
+    return alliance_graph(day, corpus)
+
+
+def network_answer(corpus: Corpus, day: date) -> Body:
+    """The body of ``/api/network`` on ``day``: the laid-out network and the sources of its treaties."""
+    def make() -> bytes:
+        doc = network(day, corpus, _graph(corpus, day)).as_json()
+        return _dumps({**doc, "meta": _meta(corpus, (t for e in doc["edges"] for t in e["treaties"]))})
+
+    return Body(_on_disk("network", getattr(corpus, "digest", None), day, make))
+
+
+def owes_answer(corpus: Corpus, query: str, day: date) -> Body:
+    """The body of ``/api/network/{query}`` on ``day``: every obligation the state owes."""
+    sid = states.state_id(query)
+    owed = owed_by(_graph(corpus, day), sid)
+    return _encode({"state": sid, "on": day.isoformat(), "owes": owed, "meta": _meta(corpus, (o["treaty"] for o in owed))})
+
+
+def cascade_answer(corpus: Corpus, s: CascadeScenario) -> Body:
+    """The body of ``/api/cascade`` for ``s``."""
+    c = cascade(s.target, s.attackers, s.on, s.place, s.act, corpus=corpus, conditional=s.conditional)
+    used = (f.treaty for group in (c.entries, c.conflicts) for x in group for f in x.findings)
+    return _encode({**c.as_json(), "meta": _meta(corpus, used)})
+
+
+def _worker_start(user: tuple[Path, ...]) -> None:
+    """A worker process's start: BLAS on one thread (see `foedus serve`), and the corpus loaded."""
+    threadpool_limits(1)
+    store.use_corpus(user)
+    try:
+        store.active_corpus()
+    except FoedusError:  # a store that cannot be read now: each request reports it
+        pass
+
+
+def _ready() -> None:
+    """Nothing: a task whose end says a worker has started."""
+
+
+def _in_worker(make: Callable[..., Body], user: tuple[Path, ...], *args: object) -> Body:
+    """``make(corpus, *args)`` in a worker process, on the store's corpus with the user's treaty files."""
+    store.use_corpus(user)
+    return make(store.active_corpus(), *args)
+
+
+class Workers:
+    """Where the slow answers are made: for the store's corpus, in worker processes, each with its
+    own interpreter, so that the server's event loop never waits on them for the interpreter lock
+    (one for networks, one for cascades, whose first of a date compiles its index for seconds); for
+    a corpus given in process, in threads."""
+
+    LANES = ("network", "cascade")
+
+    def __init__(self, corpus: Corpus | None) -> None:
+        self.corpus, self._processes = corpus, dict.fromkeys(self.LANES)
+        self._threads = ThreadPoolExecutor(len(self.LANES), thread_name_prefix="foedus-work")
+
+    def _pool(self, lane: str) -> ProcessPoolExecutor:
+        if self._processes[lane] is None:
+            self._processes[lane] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                        initializer=_worker_start, initargs=(store.corpus_paths(),))
+        return self._processes[lane]
+
+    async def start(self) -> None:
+        """Start the worker processes and wait until each has loaded the corpus."""
+        if self.corpus is None:
+            loop = asyncio.get_running_loop()
+            await asyncio.gather(*(loop.run_in_executor(self._pool(lane), _ready) for lane in self.LANES))
+
+    async def run(self, lane: str, make: Callable[..., Body], *args: object) -> Body:
+        """``make(corpus, *args)``, made off the event loop by the worker of ``lane``."""
+        loop = asyncio.get_running_loop()
+        if self.corpus is not None:
+            return await loop.run_in_executor(self._threads, partial(make, self.corpus, *args))
+        try:
+            return await loop.run_in_executor(self._pool(lane), partial(_in_worker, make, store.corpus_paths(), *args))
+        except BrokenProcessPool:  # the worker died (killed, out of memory): a new one next time; now a thread
+            self._processes[lane] = None
+            return await loop.run_in_executor(self._threads, partial(make, store.active_corpus(), *args))
+
+    def stop(self) -> None:
+        """Drop the work still waiting and let the workers end."""
+        for pool in (*self._processes.values(), self._threads):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _stamp(path: Path) -> int | None:
@@ -309,10 +403,9 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
     Every JSON answer is kept, encoded (and gzipped when large), per store state and request, in
     bounded maps, and made once however many ask for it at the same time (:class:`Flights`); network
     answers are also kept on disk per corpus digest and date. A kept answer is sent from the event
-    loop; one to be made is made in a thread: the quick ones in the server's thread pool, a date's
-    graph and layout in NETWORK_WORKERS threads of their own, and cascades (whose first one of a date
-    compiles its index, seconds with ATOP) in one more, so that slow work cannot hold every thread,
-    nor a compile every layout, while quick requests wait.
+    loop. One to be made is made off it: the quick ones in the server's thread pool; a date's
+    network and a cascade (whose first one of a date compiles its index, seconds with ATOP) by
+    :class:`Workers`, so that slow work never holds the interpreter while quick requests wait.
     """
     def active() -> Corpus:  # the store's corpus is re-read when an import changes it
         return corpus if corpus is not None else store.active_corpus()
@@ -324,42 +417,23 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         where = id(corpus) if corpus is not None else (str(path), _stamp(path), store.corpus_paths())
         return where, _stamp(states.cow_states_path()), date.today()
 
-    layouts = ThreadPoolExecutor(NETWORK_WORKERS, thread_name_prefix="foedus-network")
-    compiles = ThreadPoolExecutor(1, thread_name_prefix="foedus-cascade")
-    graphs, networks, answers = Flights(GRAPHS_KEPT), Flights(NETWORKS_KEPT), Flights(ANSWERS_KEPT)
-
-    async def graph(key: tuple, day: date) -> Any:
-        """The alliance graph of ``day``, kept (the network and each state's obligations read it)."""
-        return await graphs.get(key, lambda: alliance_graph(day, active()), layouts)
+    workers = Workers(corpus)
+    networks, answers = Flights(NETWORKS_KEPT), Flights(ANSWERS_KEPT)
 
     async def network_body(day: date) -> Body:
         """The encoded network answer of ``day``, kept."""
-        key = (state_key(), day)
-        if (body := networks.kept.find(key)) is not None:
-            return body
-        g = await graph(key, day)
+        return await networks.get((state_key(), day), lambda: workers.run("network", network_answer, day))
 
-        def encode() -> Body:
-            c = active()
-
-            def make() -> bytes:
-                doc = network(day, c, g).as_json()
-                return _dumps({**doc, "meta": _meta(c, (t for e in doc["edges"] for t in e["treaties"]))})
-
-            return Body(_on_disk("network", getattr(c, "digest", None), day, make))
-
-        return await networks.get(key, encode, layouts)
-
-    async def answer(request: Request, key: tuple, make: Callable[[], dict], pool: ThreadPoolExecutor | None = None
-                     ) -> Response:
-        """The kept answer for ``key`` (with the store state), else ``make()``'s document encoded."""
-        body = await answers.get((state_key(), *key), lambda: _encode(make()), pool)
+    async def answer(request: Request, key: tuple, make: Callable[[], dict]) -> Response:
+        """The kept answer for ``key`` (with the store state), else ``make()``'s document encoded in
+        the server's thread pool."""
+        body = await answers.get((state_key(), *key), lambda: to_thread.run_sync(lambda: _encode(make())))
         return body.response(request)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        """Lay out today's network while the server starts (the page asks for it first); stop the
-        pools' waiting work at shutdown."""
+        """Load the corpus and start the workers before answering; then lay out today's network (the
+        page asks for it first); stop the workers at shutdown."""
 
         async def warm() -> None:
             try:
@@ -367,11 +441,14 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
             except FoedusError:  # a store that cannot be read: the page's request reports it
                 pass
 
+        try:  # ready means ready: the corpus loaded here and in the workers before the first request
+            await asyncio.gather(workers.start(), to_thread.run_sync(active))
+        except FoedusError:  # a store that cannot be read now: each request reports it
+            pass
         warming = asyncio.ensure_future(warm())
         yield
         warming.cancel()
-        for pool in (layouts, compiles):
-            pool.shutdown(wait=False, cancel_futures=True)
+        workers.stop()
     app = FastAPI(
         title="foedus",
         version=__version__,
@@ -460,13 +537,10 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
     @app.post("/api/cascade", tags=["scenarios"], responses=ERRORS)
     async def cascade_scenario(request: Request, s: CascadeScenario) -> Response:
         """The war round by round: who enters, on which side, by which finding (as `foedus cascade --json`)."""
-        def make() -> dict:  # the first cascade of a date may compile its index: in a thread of its own
-            c = cascade(s.target, s.attackers, s.on, s.place, s.act, corpus=active(), conditional=s.conditional)
-            used = (f.treaty for group in (c.entries, c.conflicts) for x in group for f in x.findings)
-            return {**c.as_json(), "meta": _meta(active(), used)}
-
         key = ("cascade", s.target, tuple(s.attackers), s.on, s.place, s.act, s.conditional)
-        return await answer(request, key, make, compiles)
+        # the first cascade of a date compiles its index (seconds with ATOP): in a worker
+        body = await answers.get((state_key(), *key), lambda: workers.run("cascade", cascade_answer, s))
+        return body.response(request)
 
     @app.get("/api/compare", tags=["treaties"], responses=ERRORS)
     async def compare_treaties(
@@ -500,17 +574,8 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         """Every obligation the state owes on the date (as `foedus network --state`): what the page
         lists when a state of the network is selected."""
         day = on or date.today()
-        key = ("owes", query, day)
-        if (body := answers.kept.find((state_key(), *key))) is None:
-            g = await graph((state_key(), day), day)
-
-            def make() -> dict:
-                sid = states.state_id(query)
-                owed = owed_by(g, sid)
-                return {"state": sid, "on": day.isoformat(), "owes": owed,
-                        "meta": _meta(active(), (o["treaty"] for o in owed))}
-
-            return await answer(request, key, make)
+        body = await answers.get((state_key(), "owes", query, day),
+                                 lambda: workers.run("network", owes_answer, query, day))
         return body.response(request)
 
     @app.get("/api/strength", tags=["about"])
