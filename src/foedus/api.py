@@ -574,8 +574,9 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
         """Every obligation the state owes on the date (as `foedus network --state`): what the page
         lists when a state of the network is selected."""
         day = on or date.today()
+        # a graph takes tens of milliseconds: here, so as not to queue behind the worker's layouts
         body = await answers.get((state_key(), "owes", query, day),
-                                 lambda: workers.run("network", owes_answer, query, day))
+                                 lambda: to_thread.run_sync(lambda: owes_answer(active(), query, day)))
         return body.response(request)
 
     @app.get("/api/strength", tags=["about"])
