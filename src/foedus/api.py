@@ -432,22 +432,15 @@ def create_app(corpus: Corpus | None = None, hosts: frozenset[str] | None = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        """Load the corpus and start the workers before answering; then lay out today's network (the
-        page asks for it first); stop the workers at shutdown."""
-
-        async def warm() -> None:
-            try:
-                await network_body(date.today())
-            except FoedusError:  # a store that cannot be read: the page's request reports it
-                pass
-
-        try:  # ready means ready: the corpus loaded here and in the workers before the first request
+        """Before answering, load the corpus and start the workers, and lay out today's network (the
+        page asks for it first, and a slow request that waits behind it would be a visitor's); stop the
+        workers at shutdown."""
+        try:  # ready means ready
             await asyncio.gather(workers.start(), to_thread.run_sync(active))
+            await network_body(date.today())
         except FoedusError:  # a store that cannot be read now: each request reports it
             pass
-        warming = asyncio.ensure_future(warm())
         yield
-        warming.cancel()
         workers.stop()
     app = FastAPI(
         title="foedus",

@@ -244,21 +244,29 @@ def _pack(sides: list[float]) -> tuple[list[tuple[float, float]], float, float]:
 def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """Positions in [-1, 1]²: each connected component laid out on its own and packed in columns,
     larger components first, each given room in proportion to the square root of its size; then
-    pushed apart so that no two states are closer than ``min_gap``."""
+    pushed apart so that no two states are closer than ``min_gap``. Laid out once per set of ties:
+    every date of a period in which no tie changes gets the same positions."""
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
     if not comps:
         return {}
-    sides = [len(c) ** 0.5 for c in comps]
+    return dict(_packed(tuple(zip(map(tuple, comps), _component_ties(g, comps), strict=True))))
+
+
+@lru_cache(maxsize=64)
+def _packed(parts: tuple[tuple[tuple[str, ...], tuple[tuple[str, str, int], ...]], ...]
+            ) -> tuple[tuple[str, tuple[float, float]], ...]:
+    """:func:`layout` of the components (their states and ties), largest first."""
+    sides = [len(comp) ** 0.5 for comp, _ in parts]
     centres, width, height = _pack(sides)
     scale = 2 / max(width, height)
     ids: list[str] = []
     points: list[tuple[float, float]] = []
-    for comp, ties, side, (cx, cy) in zip(comps, _component_ties(g, comps), sides, centres, strict=True):
-        for n, (px, py) in _component_layout(comp, ties).items():
+    for (comp, ties), side, (cx, cy) in zip(parts, sides, centres, strict=True):
+        for n, (px, py) in _component_layout(list(comp), ties).items():
             ids.append(n)
             points.append((scale * (cx - width / 2 + px * side * 0.46), scale * (cy - height / 2 + py * side * 0.46)))
     spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
-    return {n: (round(float(px), 4), round(float(py), 4)) for n, (px, py) in zip(ids, spread, strict=True)}
+    return tuple((n, (round(float(px), 4), round(float(py), 4))) for n, (px, py) in zip(ids, spread, strict=True))
 
 
 @dataclass(frozen=True)
