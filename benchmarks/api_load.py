@@ -226,7 +226,8 @@ def main() -> None:
             print(f"  throughput ratio {rps / (len(old.latencies) / old.wall):.2f}x (target >= 2x), server CPU per "
                   f"request ratio {old.cpu / run.cpu:.2f}x")
     if cold:
-        print(f"cold: {args.requests} mixed requests at {args.concurrency}-way concurrency on a fresh server ({corpus})")
+        print(f"cold: {args.requests} mixed requests at {args.concurrency}-way concurrency on a fresh server "
+              f"({corpus})")
         for name, run in cold.items():
             print(f"  {name}: wall {run.wall:6.2f} s {run.line()}")
             print(f"    answers over 1 s: {sum(x > 1 for x in run.latencies)}; slowest routes by p99: "

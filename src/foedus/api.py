@@ -142,14 +142,6 @@ class Bounded:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The value kept for ``key``, else ``make()`` (kept, evicting the least recently used)."""
-        value = self.find(key)
-        if value is None:
-            value = make()
-            self.put(key, value)
-        return value
-
 
 class Flights:
     """Answers kept in a :class:`Bounded` map and made once however many ask at the same time: the
@@ -241,7 +233,8 @@ def owes_answer(corpus: Corpus, query: str, day: date) -> Body:
     """The body of ``/api/network/{query}`` on ``day``: every obligation the state owes."""
     sid = states.state_id(query)
     owed = owed_by(_graph(corpus, day), sid)
-    return _encode({"state": sid, "on": day.isoformat(), "owes": owed, "meta": _meta(corpus, (o["treaty"] for o in owed))})
+    return _encode({"state": sid, "on": day.isoformat(), "owes": owed,
+                    "meta": _meta(corpus, (o["treaty"] for o in owed))})
 
 
 def cascade_answer(corpus: Corpus, s: CascadeScenario) -> Body:
