@@ -12,7 +12,9 @@ import gzip
 import json
 import mimetypes
 import multiprocessing
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -245,7 +247,17 @@ def cascade_answer(corpus: Corpus, s: CascadeScenario) -> Body:
 
 
 def _worker_start(user: tuple[Path, ...]) -> None:
-    """A worker process's start: BLAS on one thread (see `foedus serve`), and the corpus loaded."""
+    """A worker process's start: it ends when the server does (however the server ends, even by
+    ``os._exit`` before its pools are shut down), BLAS on one thread (see `foedus serve`), and the
+    corpus loaded."""
+    server = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="foedus-watch-server", daemon=True).start()
     threadpool_limits(1)
     store.use_corpus(user)
     try:

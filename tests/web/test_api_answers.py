@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import signal
 import threading
+import time
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -155,3 +158,40 @@ def own_server(tmp_path):
     yield url, tmp_path
     proc.terminate()
     proc.wait(timeout=10)
+
+
+def _state(proc_dir: Path) -> str | None:
+    """The state letter of a process (``Z``: ended, not yet reaped), or None when it is gone."""
+    try:
+        return (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def _children(pid: int) -> list[Path]:
+    """The /proc entries of the running processes whose parent is ``pid``."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid) and fields[0] != "Z":
+            kids.append(stat.parent)
+    return kids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_the_worker_processes_end_with_the_server(tmp_path, signal_name):
+    from foedus.testing import start_server
+
+    proc, _ = start_server(tmp_path)
+    workers = _children(proc.pid)
+    assert workers  # the server has started its workers before answering
+    proc.send_signal(getattr(signal, signal_name))
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while (left := [w for w in workers if _state(w) not in (None, "Z")]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left
