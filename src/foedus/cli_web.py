@@ -28,8 +28,10 @@ def serve(
     Example: foedus serve --host 127.0.0.1 --port 8000
     """
     import socket
+    import sys
 
     import uvicorn
+    from threadpoolctl import threadpool_limits
 
     from .api import allowed_hosts, create_app
 
@@ -44,9 +46,15 @@ def serve(
     except (OSError, UnicodeError) as exc:  # a busy port, a host that is not this machine's, a bad name
         raise FoedusError(f"cannot serve on {host}:{port} ({getattr(exc, 'strerror', None) or exc})") from None
     console.print(f"foedus: serving http://{host}:{port}/ (Ctrl-C stops)", markup=False, highlight=False)
+    # numpy's BLAS on one thread: the server runs requests side by side, and BLAS threads spinning
+    # beside them on a busy 2-core machine cost 30 times the CPU of a layout's small matrices
+    threadpool_limits(1)
+    # a thread laying out a network hands the interpreter over every millisecond rather than every
+    # five, so quick answers on the event loop do not queue behind it
+    sys.setswitchinterval(0.001)
     server = uvicorn.Server(uvicorn.Config(
-        create_app(hosts=allowed_hosts(host, port)), log_level="warning", limit_concurrency=MAX_CONNECTIONS,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS, backlog=BACKLOG))
+        create_app(hosts=allowed_hosts(host, port)), log_level="warning", access_log=False,
+        limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=KEEP_ALIVE_SECONDS, backlog=BACKLOG))
     server.run(sockets=[sock])
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import states, store
 from .corpus.loader import Corpus
-from .model import Obligation, Strength, Treaty
+from .model import Strength
 from .strength import strength
 
 FIRST_YEAR = 1945  # the slider's start with the curated corpus alone
@@ -31,34 +31,84 @@ CONTINENT_ANCHORS = {"Americas": (-1.0, 0.0), "Europe": (0.0, -0.8), "Africa": (
                      "Asia": (1.0, 0.0), "Oceania": (1.0, 0.9)}
 
 
-def _pairs(treaty: Treaty, ob: Obligation, members: list[str]) -> list[tuple[str, str]]:
-    """The (obligor, beneficiary) pairs an obligation binds among the members."""
-    obligors = [m for m in members if ob.obligors is None or m in ob.obligors]
-    beneficiaries = [m for m in members if ob.beneficiaries is None or m in ob.beneficiaries]
-    return [(a, b) for a in obligors for b in beneficiaries if a != b]
+@dataclass(frozen=True)
+class _Rule:
+    """One obligation of a treaty, reduced to what the network needs to test and record it."""
+
+    valid: tuple[date, date | None] | None
+    rank: Strength
+    obligors: frozenset[str] | None
+    beneficiaries: frozenset[str] | None
+    record: tuple[str, str, str | None, str, str]  # treaty, obligation, article, kind, strength label
+
+
+@dataclass(frozen=True)
+class _Ties:
+    """A treaty's spells, obligations and suspensions as plain dates and sets, read once per corpus
+    (the models' ``interval`` properties build a validated object on every call)."""
+
+    start: date
+    end: date | None
+    parties: tuple[tuple[str, date, date | None], ...]
+    rules: tuple[_Rule, ...]
+    suspensions: tuple[tuple[frozenset[str], date, date | None], ...]
+    through: date | None  # the dataset's last coded day, past which the coding is unconfirmed
+    note: str | None
+
+
+def _within(day: date, start: date, end: date | None) -> bool:
+    return start <= day and (end is None or day < end)
+
+
+@lru_cache(maxsize=2)  # the store's corpus, and one more (a test's, or the one before an import)
+def _ties(corpus: Corpus) -> tuple[_Ties, ...]:
+    """Every treaty of ``corpus`` reduced to :class:`_Ties`."""
+    out = []
+    for t in corpus:
+        rules = tuple(
+            _Rule(None if ob.valid is None else (ob.valid.start, ob.valid.end), strength(ob),
+                  None if ob.obligors is None else frozenset(ob.obligors),
+                  None if ob.beneficiaries is None else frozenset(ob.beneficiaries),
+                  (t.id, ob.id, ob.article, ob.kind.value, strength(ob).label))
+            for ob in t.obligations)
+        out.append(_Ties(t.in_force, t.ended, tuple((m.state, m.start, m.end) for m in t.parties), rules,
+                         tuple((frozenset(s.between), s.start, s.end) for s in t.suspensions),
+                         t.horizon.through if t.horizon is not None else None, t.horizon_note()))
+    return tuple(out)
 
 
 def alliance_graph(on: date, corpus: Corpus | None = None) -> nx.Graph:
     """The network of obligations in force on ``on``, one undirected edge per bound pair."""
     corpus = corpus if corpus is not None else store.active_corpus()
-    g = nx.Graph(on=on)
-    for treaty in corpus:
-        members = treaty.members_on(on)
-        for ob in treaty.obligations:
-            if ob.valid is not None and not ob.valid.contains(on):
+    edges: dict[tuple[str, str], list] = {}  # sorted pair -> [(obligor, beneficiary) as first seen, class, obligations]
+    for t in _ties(corpus):
+        if not _within(on, t.start, t.end):
+            continue
+        members = sorted({s for s, start, end in t.parties if _within(on, start, end)})
+        unconfirmed = t.note if t.through is not None and on > t.through else None
+        suspended = [pair for pair, start, end in t.suspensions if _within(on, start, end)]
+        for rule in t.rules:
+            if rule.valid is not None and not _within(on, *rule.valid):
                 continue
-            for obligor, beneficiary in _pairs(treaty, ob, members):
-                if treaty.suspended(obligor, beneficiary, on) is not None:
-                    continue
-                if not g.has_edge(obligor, beneficiary):
-                    g.add_edge(obligor, beneficiary, strength=Strength.NONE, obligations=[])
-                edge = g.edges[obligor, beneficiary]
-                edge["strength"] = max(edge["strength"], strength(ob))
-                edge["obligations"].append(
-                    {"treaty": treaty.id, "obligation": ob.id, "article": ob.article, "kind": ob.kind.value,
-                     "obligor": obligor, "beneficiary": beneficiary, "strength": strength(ob).label,
-                     "unconfirmed": treaty.horizon_note() if treaty.unconfirmed(on) else None}
-                )
+            obligors = members if rule.obligors is None else [m for m in members if m in rule.obligors]
+            beneficiaries = members if rule.beneficiaries is None else [m for m in members if m in rule.beneficiaries]
+            tid, oid, article, kind, label = rule.record
+            for a in obligors:
+                for b in beneficiaries:
+                    if a == b:
+                        continue
+                    key = (a, b) if a < b else (b, a)
+                    if suspended and frozenset(key) in suspended:
+                        continue
+                    edge = edges.get(key)
+                    if edge is None:
+                        edge = edges[key] = [(a, b), Strength.NONE, []]
+                    if rule.rank > edge[1]:
+                        edge[1] = rule.rank
+                    edge[2].append({"treaty": tid, "obligation": oid, "article": article, "kind": kind,
+                                    "obligor": a, "beneficiary": b, "strength": label, "unconfirmed": unconfirmed})
+    g = nx.Graph(on=on)
+    g.add_edges_from((a, b, {"strength": rank, "obligations": obs}) for (a, b), rank, obs in edges.values())
     for sid in g.nodes:
         g.nodes[sid]["name"] = states.name(sid, on)
     return g
@@ -72,11 +122,20 @@ def _seed_position(sid: str) -> tuple[float, float]:
     return (ax + (h[0] / 255 - 0.5) * 0.6, ay + (h[1] / 255 - 0.5) * 0.6)
 
 
-def _component_layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
+def _component_ties(g: nx.Graph, comps: list[list[str]]) -> list[tuple[tuple[str, str, int], ...]]:
+    """The sorted (state, state, strength rank) ties of each component, read in one pass over the
+    edges (a subgraph view per component costs more than its layout)."""
+    where = {n: k for k, comp in enumerate(comps) for n in comp}
+    ties: list[list[tuple[str, str, int]]] = [[] for _ in comps]
+    for a, b, rank in g.edges(data="strength"):
+        ties[where[a]].append((a, b, int(rank)) if a < b else (b, a, int(rank)))
+    return [tuple(sorted(t)) for t in ties]
+
+
+def _component_layout(comp: list[str], ties: tuple[tuple[str, str, int], ...]) -> dict[str, tuple[float, float]]:
     """A Kamada-Kawai layout of one connected component scaled into [-1, 1]² (stronger ties are
     shorter), started from each state's seed position so it is deterministic."""
-    ties = tuple(sorted((min(a, b), max(a, b), int(d["strength"])) for a, b, d in g.edges(data=True)))
-    return dict(_tie_layout(ties) if ties else [(n, (0.0, 0.0)) for n in g])
+    return dict(_tie_layout(ties) if ties else [(n, (0.0, 0.0)) for n in comp])
 
 
 @lru_cache(maxsize=512)
@@ -120,7 +179,7 @@ def _stress_majorization(dist: np.ndarray, seed: np.ndarray, rounds: int = 150) 
         now = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
         np.fill_diagonal(now, 1.0)
         ratio = target / np.maximum(now, 1e-9)
-        x = v_plus @ ((np.diag(ratio.sum(axis=1)) - ratio) @ x)
+        x = v_plus @ (ratio.sum(axis=1)[:, None] * x - ratio @ x)  # B(x) @ x, B never built
         stress = float((weight * (now - safe) ** 2).sum())
         if last - stress < 1e-4 * last:
             break
@@ -141,21 +200,24 @@ def _spread(points: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
     if n < 2:
         return points
     p = points.copy()
-    eye = np.eye(n, dtype=bool)
-    # a fixed direction per pair, opposite for its two points, for points that coincide exactly
-    idx = np.arange(n)
-    angle = np.add.outer(idx, idx) * 2.399963
-    fallback = np.sign(np.subtract.outer(idx, idx))[..., None] * np.stack([np.cos(angle), np.sin(angle)], axis=-1)
     for _ in range(rounds):
-        diff = p[:, None, :] - p[None, :, :]
-        dist = np.hypot(diff[..., 0], diff[..., 1])
-        close = (dist < gap) & ~eye
-        if not close.any():
+        dx, dy = p[:, 0, None] - p[None, :, 0], p[:, 1, None] - p[None, :, 1]
+        dist = np.hypot(dx, dy)
+        np.fill_diagonal(dist, np.inf)
+        i, j = np.nonzero(dist < gap)  # the close pairs, each seen from both ends
+        if not i.size:
             break
-        unit = np.where(dist[..., None] > 1e-9, diff / np.maximum(dist, 1e-9)[..., None], fallback)
+        d = dist[i, j]
+        # the unit vector from j to i; for points that coincide exactly, a fixed direction per pair,
+        # opposite for its two points
+        angle = (i + j) * 2.399963
+        side = np.sign(i - j)
+        apart = d > 1e-9
+        ux = np.where(apart, dx[i, j] / np.maximum(d, 1e-9), side * np.cos(angle))
+        uy = np.where(apart, dy[i, j] / np.maximum(d, 1e-9), side * np.sin(angle))
         # each point of a close pair moves half the shortfall, overshooting a little so that it ends
-        push = np.where(close, (gap * 1.02 - dist) * 0.5, 0.0)[..., None] * unit
-        p = np.clip(p + push.sum(axis=1), -1.0, 1.0)
+        push = (gap * 1.02 - d) * 0.5
+        p = np.clip(p + np.stack([np.bincount(i, push * ux, n), np.bincount(i, push * uy, n)], axis=1), -1.0, 1.0)
     return p
 
 
@@ -182,21 +244,29 @@ def _pack(sides: list[float]) -> tuple[list[tuple[float, float]], float, float]:
 def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """Positions in [-1, 1]²: each connected component laid out on its own and packed in columns,
     larger components first, each given room in proportion to the square root of its size; then
-    pushed apart so that no two states are closer than ``min_gap``."""
+    pushed apart so that no two states are closer than ``min_gap``. Laid out once per set of ties:
+    every date of a period in which no tie changes gets the same positions."""
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
     if not comps:
         return {}
-    sides = [len(c) ** 0.5 for c in comps]
+    return dict(_packed(tuple(zip(map(tuple, comps), _component_ties(g, comps), strict=True))))
+
+
+@lru_cache(maxsize=64)
+def _packed(parts: tuple[tuple[tuple[str, ...], tuple[tuple[str, str, int], ...]], ...]
+            ) -> tuple[tuple[str, tuple[float, float]], ...]:
+    """:func:`layout` of the components (their states and ties), largest first."""
+    sides = [len(comp) ** 0.5 for comp, _ in parts]
     centres, width, height = _pack(sides)
     scale = 2 / max(width, height)
     ids: list[str] = []
     points: list[tuple[float, float]] = []
-    for comp, side, (cx, cy) in zip(comps, sides, centres, strict=True):
-        for n, (px, py) in _component_layout(g.subgraph(comp)).items():
+    for (comp, ties), side, (cx, cy) in zip(parts, sides, centres, strict=True):
+        for n, (px, py) in _component_layout(list(comp), ties).items():
             ids.append(n)
             points.append((scale * (cx - width / 2 + px * side * 0.46), scale * (cy - height / 2 + py * side * 0.46)))
     spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
-    return {n: (round(float(px), 4), round(float(py), 4)) for n, (px, py) in zip(ids, spread, strict=True)}
+    return tuple((n, (round(float(px), 4), round(float(py), 4))) for n, (px, py) in zip(ids, spread, strict=True))
 
 
 @dataclass(frozen=True)
@@ -243,8 +313,9 @@ def year_range(corpus: Corpus) -> tuple[int, int]:
     return first, date.today().year
 
 
-def network(on: date, corpus: Corpus | None = None) -> Network:
-    """The alliance network on ``on`` with layout positions and the corpus's year span."""
+def network(on: date, corpus: Corpus | None = None, graph: nx.Graph | None = None) -> Network:
+    """The alliance network on ``on`` with layout positions and the corpus's year span (``graph``:
+    the corpus's :func:`alliance_graph` of ``on``, when already built)."""
     corpus = corpus if corpus is not None else store.active_corpus()
-    g = alliance_graph(on, corpus)
+    g = graph if graph is not None else alliance_graph(on, corpus)
     return Network(on=on, graph=g, positions=layout(g), years=year_range(corpus))
