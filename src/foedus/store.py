@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled, load_corpus
-from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError, StoreBusyError
 from .model import Interval, Treaty
@@ -252,6 +251,8 @@ def _import_atop(files: list[Path], allow_partial: bool) -> list[ImportRecord]:
         check_dyad_year_file(dyad_files[0])
     version = members.version
     now = datetime.now(UTC)
+    from .datasets.download import sha256_of  # here, not at the top: it loads urllib and http
+
     records = [ImportRecord("atop", f.level, f.version, f.path.name, f.frame.height, sha256_of(f.path), now)
                for f in (alliances, members)]
     con = _connect(read_only=False)
@@ -322,6 +323,8 @@ def import_cow_states(path: Path | None = None, release: str | None = None) -> I
             with zip_member(path, inner[0], 1 << 26) as src, source.open("wb") as out:
                 shutil.copyfileobj(src, out)
         listed = states.read_cow_list(source)
+        from .datasets.download import sha256_of  # here, not at the top: it loads urllib and http
+
         record = ImportRecord("cow-states", COW_LEVEL, listed.version, source.name, listed.rows, sha256_of(source),
                               datetime.now(UTC))
         installed = states.installed_cow_states_path()
