@@ -431,17 +431,32 @@ def active_corpus() -> Corpus:
     return _active(str(store_path()), _stamp(), corpus_paths())
 
 
+def active_digest() -> str | None:
+    """The digest :func:`active_corpus` carries, found without loading the corpus; None with the user's
+    own treaty files (that corpus is digested from its treaties)."""
+    if corpus_paths():
+        return None
+    from .corpus.compiled import key
+
+    return key(_compiled_sources(str(store_path())))
+
+
+def _compiled_sources(path: str) -> list[Path]:
+    """What the compiled corpus is built from, beside the code: the bundled treaties, the store, the COW list."""
+    from . import states
+    from .corpus import bundled_dir
+
+    return [*sorted(bundled_dir().glob("*.yaml")), Path(path), Path(f"{path}.wal"), states.cow_states_path()]
+
+
 @lru_cache(maxsize=1)  # one store state at a time: a long-running server does not grow per import
 def _active(path: str, stamp: int | None, user: tuple[Path, ...]) -> Corpus:  # the arguments key the cache
     atop = (lambda: []) if stamp is None else atop_treaties
     if user:
         return combine(load_corpus(user), atop())
-    from . import states
-    from .corpus import bundled_dir
     from .corpus.compiled import compiled
 
-    sources = [*sorted(bundled_dir().glob("*.yaml")), Path(path), Path(f"{path}.wal"), states.cow_states_path()]
-    return compiled(sources, lambda: combine(bundled(), atop()))
+    return compiled(_compiled_sources(path), lambda: combine(bundled(), atop()))
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
