@@ -358,11 +358,33 @@ def _records(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
 
 
 def imports() -> list[ImportRecord]:
-    """What is loaded, one record per imported file (empty when nothing is)."""
-    if not store_path().exists():
+    """What is loaded, one record per imported file (empty when nothing is).
+
+    Read from a sealed copy named by the digest of the store's bytes (with its write-ahead log) and of
+    this module when there is one: opening the store loads DuckDB, which costs more than many commands'
+    work. A copy is kept only when the store did not change while it was read.
+    """
+    import pickle
+
+    from . import disk_cache
+
+    path = store_path()
+    if not path.exists():
         return []
+    files = [Path(__file__), path, Path(f"{path}.wal")]
+    digest = disk_cache.source_digest(files, "imports")
+    copy = disk_cache.cache_dir() / f"imports-{digest}.pickle"
+    payload = disk_cache.read(copy)
+    if payload is not None:
+        return pickle.loads(payload)
     with _reading() as con:
-        return _records(con)
+        records = _records(con)
+    if disk_cache.source_digest(files, "imports") == digest:
+        try:
+            disk_cache.write(copy, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), keep=4)
+        except OSError:  # a read-only data directory: read the store next time too
+            pass
+    return records
 
 
 def releases() -> dict[str, str]:
