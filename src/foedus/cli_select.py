@@ -11,12 +11,13 @@ misspelt name, shell completion).
 
 from __future__ import annotations
 
-import os
 from copy import copy
 
 import typer
 from typer.main import get_command_name, solve_typer_info_defaults
 from typer.models import TyperInfo
+
+from .launch import completing
 
 
 def command_name(args: list[str]) -> str | None:
@@ -53,6 +54,6 @@ def _only(app: typer.Typer, name: str) -> typer.Typer | None:
 def selected(app: typer.Typer, args: list[str]) -> typer.Typer:
     """``app`` narrowed to the command ``args`` name, or the whole app (see the module's docstring)."""
     name = command_name(args)
-    if name is None or any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+    if name is None or completing():
         return app
     return _only(app, name) or app

@@ -41,7 +41,7 @@ def help_key(args: list[str], package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def _completing() -> bool:
+def completing() -> bool:
     """True when a shell asks for completions: click answers those before any option."""
     return any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
 
@@ -63,7 +63,7 @@ def quick_output(args: list[str]) -> str | None:
     """What ``foedus ARGS`` prints when it is the version or the top-level help, else None."""
     if args == ["--version"]:
         return f"foedus {__version__}\n"
-    if args not in HELP_ARGS or _completing():
+    if args not in HELP_ARGS or completing():
         return None
     from . import disk_cache
 
