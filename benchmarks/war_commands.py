@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks._measure import SHARED_DATA, data_file
 
-CLI = [sys.executable, "-c", "from foedus.cli import main; main()"]
+CLI = [sys.executable, "-c", "from foedus.launch import main; main()"]  # as the installed `foedus` runs
 ON = "2016-03-01"
 CASCADE = ["cascade", "--target", "PRK", "--attacker", "KOR", "--on", ON]
 SWEEP_TARGET = 50_000  # cascades per second, as a command

@@ -183,3 +183,17 @@ def test_a_cow_import_takes_one_file(shared_data):
         store.import_dataset("cow-states", [shared_data / "states2016.csv"] * 2)
     with pytest.raises(DataError, match=r"statelist2024\.csv: no such file; run `foedus data fetch cow-states` first"):
         store.import_dataset("cow-states")
+
+
+def test_import_records_are_read_from_a_copy_until_the_store_changes(atop_files, monkeypatch):
+    first = store.import_dataset("atop", atop_files)
+    assert store.imports() == sorted(first, key=lambda r: (r.dataset, r.level))  # read from the store, copy kept
+
+    def closed() -> None:
+        raise AssertionError("the store was opened")
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "_reading", closed)
+        assert store.imports() == sorted(first, key=lambda r: (r.dataset, r.level))
+    again = store.import_dataset("atop", atop_files)  # the store's bytes change: the old copy is not used
+    assert {r.imported_at for r in store.imports()} == {again[0].imported_at} != {first[0].imported_at}

@@ -103,3 +103,32 @@ def test_parse_years(text, years):
 def test_bad_years(text):
     with pytest.raises(FoedusError, match="bad --years"):
         parse_years(text)
+
+
+def test_a_second_sweep_of_the_active_corpus_reads_its_kept_kernels_without_loading_the_corpus(cow_states, monkeypatch):
+    from foedus import store
+
+    day = date(1950, 7, 1)
+    first = sweep_date(day)
+    assert store.active_digest() == store.active_corpus().digest
+    store._active.cache_clear()
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the corpus was loaded")
+
+    monkeypatch.setattr(store, "_active", refuse)
+    again = sweep_date(day)
+    assert again.equals(first)
+    assert again.filter(pl.col("round") > 0).height > 0  # NATO's founders answer for each other
+    monkeypatch.undo()
+    with pytest.raises(AssertionError, match="loaded"):  # a date whose kernels are not kept needs it
+        monkeypatch.setattr(store, "_active", refuse)
+        sweep_date(date(1951, 7, 1))
+
+
+def test_user_treaty_files_have_no_digest_before_loading(tmp_path):
+    from foedus import store
+
+    assert store.active_digest() is not None
+    store.use_corpus([tmp_path])
+    assert store.active_digest() is None

@@ -298,7 +298,9 @@ def run(args: list[str]) -> int:
     """Run the app on ``args`` and return its exit status; user and usage errors become one line and status 1."""
     args = _global_options_first(args)
     try:
-        return _exit_code(app(args=args, prog_name="foedus", standalone_mode=False))
+        from .cli_select import selected  # typer builds only the command the arguments name
+
+        return _exit_code(selected(app, args)(args=args, prog_name="foedus", standalone_mode=False))
     except NoArgsIsHelpError as exc:
         sys.stdout.write(exc.ctx.get_help() + "\n")
         return 0

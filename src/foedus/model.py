@@ -42,7 +42,7 @@ Day = Annotated[date, BeforeValidator(_not_a_number)]  # a date field: a date or
 class Frozen(BaseModel):
     """Base for immutable, strict model types (unknown fields are errors)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Interval(Frozen):

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 
 from .config import data_dir
 
@@ -93,9 +92,9 @@ def parsed(source: Path, kind: str, parse: Callable[[Path], pl.DataFrame]) -> pl
     """
     copy = copy_path(source, kind)
     if _verified(copy):
-        try:  # memory-mapped: the columns are read from the page cache as they are used
-            return pl.from_arrow(pa.ipc.open_file(pa.memory_map(str(copy))).read_all())
-        except (OSError, pa.ArrowException):  # unreadable after all: parse again
+        try:  # read by polars itself: loading pyarrow would cost more than the read
+            return pl.read_ipc(copy)
+        except (OSError, pl.exceptions.PolarsError):  # unreadable after all: parse again
             pass
     frame = parse(source).rechunk()
     try:  # one record batch, so that columns read back as numpy without a copy

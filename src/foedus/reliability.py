@@ -303,18 +303,20 @@ class _Links:
 
     plain: dict[bool, list[tuple[int, list[tuple[int, np.ndarray]]]]]  # obligor -> (commitment, beneficiaries)
     bound: list[tuple[bool, np.ndarray, np.ndarray, int, int]]  # side, beneficiaries, foes, obligor, commitment
-    fellows: dict[int, np.ndarray]  # defender-side commitment -> its treaty's parties: void where one is an aggressor
+    fellows: dict[int, int]  # defender-side commitment -> its treaty's parties (in ``parties``): void where one is an aggressor
+    parties: list[np.ndarray]  # each treaty's parties once, however many commitments it holds
 
     @classmethod
     def of(cls, pr: Problem) -> _Links:
         plain: dict[bool, dict[int, dict[int, list[int]]]] = {True: {}, False: {}}
         bound = []
-        fellows: dict[int, np.ndarray] = {}
+        fellows: dict[int, int] = {}
+        parties: dict[bytes, int] = {}
         for c in np.unique(pr.commitment).tolist():
             ks = np.flatnonzero(pr.commitment == c).tolist()
             side, obligor = bool(pr.defender[ks[0]]), int(pr.obl[ks[0]])
             if side and pr.fellows and pr.fellows[ks[0]].size:
-                fellows[c] = pr.fellows[ks[0]]
+                fellows[c] = parties.setdefault(pr.fellows[ks[0]].tobytes(), len(parties))
             free = [k for k in ks if pr.foes[k] is None]
             if free:
                 plain[side].setdefault(obligor, {})[c] = [int(pr.ben[k]) for k in free]
@@ -326,6 +328,7 @@ class _Links:
             {s: [(o, [(c, np.array(b)) for c, b in cs.items()]) for o, cs in by.items()] for s, by in plain.items()},
             bound,
             fellows,
+            [np.frombuffer(b, dtype=np.int64) for b in parties],
         )
 
 
@@ -347,11 +350,16 @@ def bit_rounds(pr: Problem, honoured: np.ndarray) -> tuple[np.ndarray, np.ndarra
     conflict = np.zeros_like(d)
     out = np.empty_like(d)
     two_sided = bool(links.plain[False]) or any(not side for side, *_ in links.bound)
+    at_peace: dict[int, np.ndarray] = {}  # per treaty: draws where none of its parties is an aggressor, while ``a`` holds
+
     def kept(c: int) -> np.ndarray:
         """Draws where commitment ``c`` is honoured and its treaty is not at war with itself."""
-        if c not in links.fellows:
+        g = links.fellows.get(c)
+        if g is None:
             return honoured[c]
-        return honoured[c] & ~np.bitwise_or.reduce(a[links.fellows[c]], axis=0)
+        if g not in at_peace:
+            at_peace[g] = ~np.bitwise_or.reduce(a[links.parties[g]], axis=0)
+        return honoured[c] & at_peace[g]
 
     for _ in range(n + 1):
         for side, frontier in ((True, fd), (False, fa)):
@@ -372,7 +380,9 @@ def bit_rounds(pr: Problem, honoured: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if two_sided:
             conflict |= cand[True] & cand[False] & out
             fd, fa = cand[True] & ~cand[False] & out, cand[False] & ~cand[True] & out
-            a |= fa
+            if fa.any():
+                a |= fa
+                at_peace.clear()
         else:  # no one can be bound to the aggressor side: no conflicts either
             fd = cand[True] & out
             fa = np.zeros_like(d) if fa.any() else fa

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import importlib.util
 import pickle
 import re
@@ -73,19 +74,37 @@ MISSING_FROM_COUNTRYCODE: dict[int, tuple[str, str]] = {
 }
 
 
+# the columns of countrycode's code list that foedus reads (the list has over 600)
+CODELIST_COLUMNS = ("iso3c", "cowc", "cown", "country.name.en", "cow.name", "country.name.en.regex", "continent")
+
+
 @cache
 def _codelist() -> dict[str, list]:
-    """countrycode's code list, read from its package data.
+    """The :data:`CODELIST_COLUMNS` of countrycode's code list, read from its package data.
 
     Read directly rather than through ``countrycode.countrycode``, which imports pandas and
-    polars and would add seconds to every command's start-up.
+    polars and would add seconds to every command's start-up. Those columns are kept in a sealed
+    copy named by the sha256 of the list's bytes (see :mod:`foedus.disk_cache`): reading it takes
+    a fraction of unpickling the whole list, which a changed or reinstalled list is again.
     """
+    from . import disk_cache
+
     spec = importlib.util.find_spec("countrycode")
     if spec is None or not spec.submodule_search_locations:
         raise DataError("the countrycode package is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "codelist.pickle"
-    with path.open("rb") as fh:
-        return pickle.load(fh)
+    blob = (Path(next(iter(spec.submodule_search_locations))) / "data" / "codelist.pickle").read_bytes()
+    digest = hashlib.sha256(hashlib.sha256(blob).digest() + repr(CODELIST_COLUMNS).encode()).hexdigest()
+    copy = disk_cache.cache_dir() / f"codelist-{digest}.pickle"
+    payload = disk_cache.read(copy)
+    if payload is not None:
+        return pickle.loads(payload)
+    full = pickle.loads(blob)
+    columns = {c: full[c] for c in CODELIST_COLUMNS}
+    try:
+        disk_cache.write(copy, pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL), keep=2)
+    except OSError:  # a read-only data directory: work without the copy
+        pass
+    return columns
 
 
 @cache

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from .config import data_dir
 from .corpus.loader import Corpus, bundled, load_corpus
-from .datasets.download import sha256_of
 from .datasets.registry import get
 from .errors import DataError, FoedusError, StoreBusyError
 from .model import Interval, Treaty
@@ -252,6 +251,8 @@ def _import_atop(files: list[Path], allow_partial: bool) -> list[ImportRecord]:
         check_dyad_year_file(dyad_files[0])
     version = members.version
     now = datetime.now(UTC)
+    from .datasets.download import sha256_of  # here, not at the top: it loads urllib and http
+
     records = [ImportRecord("atop", f.level, f.version, f.path.name, f.frame.height, sha256_of(f.path), now)
                for f in (alliances, members)]
     con = _connect(read_only=False)
@@ -322,6 +323,8 @@ def import_cow_states(path: Path | None = None, release: str | None = None) -> I
             with zip_member(path, inner[0], 1 << 26) as src, source.open("wb") as out:
                 shutil.copyfileobj(src, out)
         listed = states.read_cow_list(source)
+        from .datasets.download import sha256_of  # here, not at the top: it loads urllib and http
+
         record = ImportRecord("cow-states", COW_LEVEL, listed.version, source.name, listed.rows, sha256_of(source),
                               datetime.now(UTC))
         installed = states.installed_cow_states_path()
@@ -355,11 +358,33 @@ def _records(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
 
 
 def imports() -> list[ImportRecord]:
-    """What is loaded, one record per imported file (empty when nothing is)."""
-    if not store_path().exists():
+    """What is loaded, one record per imported file (empty when nothing is).
+
+    Read from a sealed copy named by the digest of the store's bytes (with its write-ahead log) and of
+    this module when there is one: opening the store loads DuckDB, which costs more than many commands'
+    work. A copy is kept only when the store did not change while it was read.
+    """
+    import pickle
+
+    from . import disk_cache
+
+    path = store_path()
+    if not path.exists():
         return []
+    files = [Path(__file__), path, Path(f"{path}.wal")]
+    digest = disk_cache.source_digest(files, "imports")
+    copy = disk_cache.cache_dir() / f"imports-{digest}.pickle"
+    payload = disk_cache.read(copy)
+    if payload is not None:
+        return pickle.loads(payload)
     with _reading() as con:
-        return _records(con)
+        records = _records(con)
+    if disk_cache.source_digest(files, "imports") == digest:
+        try:
+            disk_cache.write(copy, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), keep=4)
+        except OSError:  # a read-only data directory: read the store next time too
+            pass
+    return records
 
 
 def releases() -> dict[str, str]:
@@ -428,17 +453,32 @@ def active_corpus() -> Corpus:
     return _active(str(store_path()), _stamp(), corpus_paths())
 
 
+def active_digest() -> str | None:
+    """The digest :func:`active_corpus` carries, found without loading the corpus; None with the user's
+    own treaty files (that corpus is digested from its treaties)."""
+    if corpus_paths():
+        return None
+    from .corpus.compiled import key
+
+    return key(_compiled_sources(str(store_path())))
+
+
+def _compiled_sources(path: str) -> list[Path]:
+    """What the compiled corpus is built from, beside the code: the bundled treaties, the store, the COW list."""
+    from . import states
+    from .corpus import bundled_dir
+
+    return [*sorted(bundled_dir().glob("*.yaml")), Path(path), Path(f"{path}.wal"), states.cow_states_path()]
+
+
 @lru_cache(maxsize=1)  # one store state at a time: a long-running server does not grow per import
 def _active(path: str, stamp: int | None, user: tuple[Path, ...]) -> Corpus:  # the arguments key the cache
     atop = (lambda: []) if stamp is None else atop_treaties
     if user:
         return combine(load_corpus(user), atop())
-    from . import states
-    from .corpus import bundled_dir
     from .corpus.compiled import compiled
 
-    sources = [*sorted(bundled_dir().glob("*.yaml")), Path(path), Path(f"{path}.wal"), states.cow_states_path()]
-    return compiled(sources, lambda: combine(bundled(), atop()))
+    return compiled(_compiled_sources(path), lambda: combine(bundled(), atop()))
 
 
 def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:

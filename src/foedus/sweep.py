@@ -151,11 +151,15 @@ def sweep_date(
 
     ``members`` defaults to the COW system members on ``on``. Rows come grouped by the target's theatre.
     """
-    corpus = corpus if corpus is not None else active_corpus()
     members = members if members is not None else members_on(on)
-    salt = f"{corpus_digest(corpus)} {on.isoformat()} {conditional} {','.join(members)}"
+    # the active corpus is loaded only when the kernels are not kept: its digest names them
+    digest = corpus_digest(corpus) if corpus is not None else store.active_digest()
+    if digest is None:
+        corpus = active_corpus()
+        digest = corpus_digest(corpus)
+    salt = f"{digest} {on.isoformat()} {conditional} {','.join(members)}"
     home, kernels, tasks, universe, member_cols = kept(
-        "sweep", salt, lambda: _setup(corpus, on, conditional, members)
+        "sweep", salt, lambda: _setup(corpus if corpus is not None else active_corpus(), on, conditional, members)
     )
     total = sum(a.size for _, a, _ in tasks)
     done = 0
@@ -216,10 +220,9 @@ def sweep_years(
     if outside or len(years) > hi - lo + 1:
         raise FoedusError(f"bad --years: {(outside or years)[0]} and on: sweeps cover the COW state system list ({lo}-{hi})"
                           ", each year once")
-    corpus = corpus if corpus is not None else active_corpus()
     members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
     results: dict[int, pl.DataFrame] = {}
-    if client is None:
+    if client is None:  # without a corpus given, each year loads the active one only if its kernels are not kept
         for i, y in enumerate(years):
             results[y] = _year(corpus, y, conditional, members[y])
             if progress:
@@ -227,6 +230,7 @@ def sweep_years(
     else:
         from distributed import as_completed
 
+        corpus = corpus if corpus is not None else active_corpus()
         c = client.scatter(corpus, broadcast=True, hash=False)
         futures = {client.submit(_year, c, y, conditional, members[y]): y for y in years}
         for fut in as_completed(futures):

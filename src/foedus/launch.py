@@ -1,0 +1,96 @@
+"""The ``foedus`` program's entry point: ``foedus --help`` and ``foedus --version`` without the command line.
+
+Loading the command line (typer, its vendored click, rich) costs more than printing its help.
+So the top-level help (``foedus --help``, or ``foedus`` alone) is printed from a copy that the
+command line itself wrote on the first such call, and ``--version`` from the package. The copy is
+named by a digest of everything the help is made from: the source of every foedus module, the
+installed typer, the Python version, the terminal width click formats for and the environment
+variables typer and shell completion read. Any change names another copy, which the command
+line writes afresh; a damaged copy is never printed (see :mod:`foedus.disk_cache`). Every other
+call goes straight to :func:`foedus.cli.main`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+PACKAGE = Path(__file__).resolve().parent
+HELP_ARGS = ([], ["--help"])  # the calls that print the top-level help
+KEEP = 4  # copies kept (a few terminal widths)
+
+
+def help_key(args: list[str], package: Path = PACKAGE) -> str:
+    """The digest naming what ``foedus ARGS`` prints with this code, these libraries and this terminal."""
+    import shutil  # what click measures the terminal with
+
+    h = hashlib.sha256(f"{args} {__version__} {sys.version} {shutil.get_terminal_size().columns}".encode())
+    for name in sorted(k for k in os.environ if k.startswith(("TYPER", "_TYPER"))):
+        h.update(f"\0{name}={os.environ[name]}".encode())
+    spec = importlib.util.find_spec("typer")
+    sources = [Path(spec.origin)] if spec and spec.origin else []
+    sources += sorted(package.rglob("*.py"))
+    for path in sources:
+        h.update(str(path.relative_to(package) if path.is_relative_to(package) else path).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def completing() -> bool:
+    """True when a shell asks for completions: click answers those before any option."""
+    return any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+
+
+def _written_help(args: list[str]) -> str | None:
+    """The help the command line prints for ``args``, or None when it does not exit cleanly."""
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    from .cli import run
+
+    out = StringIO()
+    with redirect_stdout(out):
+        code = run(args)
+    return out.getvalue() if code == 0 else None
+
+
+def quick_output(args: list[str]) -> str | None:
+    """What ``foedus ARGS`` prints when it is the version or the top-level help, else None."""
+    if args == ["--version"]:
+        return f"foedus {__version__}\n"
+    if args not in HELP_ARGS or completing():
+        return None
+    from . import disk_cache
+
+    path = disk_cache.cache_dir() / f"help-{help_key(args)}.txt"
+    payload = disk_cache.read(path)
+    if payload is not None:
+        return payload.decode("utf-8")
+    text = _written_help(args)
+    if text is not None:
+        try:
+            disk_cache.write(path, text.encode("utf-8"), KEEP)
+        except OSError:  # a read-only data directory: print it without keeping a copy
+            pass
+    return text
+
+
+def main() -> None:
+    """Print the version or the top-level help when that is all that is asked, else run the command line."""
+    text = quick_output(sys.argv[1:])
+    if text is None:
+        from .cli import main as run_command_line
+
+        run_command_line()
+    code = 0
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away, or the stream is closed
+        code = 1
+    os._exit(code)  # as foedus.cli.main: no teardown once the output is flushed
