@@ -12,6 +12,8 @@ from foedus import panel as P
 from foedus.errors import DataError, FoedusError
 from foedus.panel_addons import add_cow_majors, add_cow_wars, add_gml_mids
 
+MIDS = "gml_mid_participants_2.2.1_peacesciencer.csv"
+
 
 @pytest.fixture
 def states_file(shared_data):
@@ -58,17 +60,17 @@ def test_cli_adds_them_and_cites_them(shared_data, states_file, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["panel", "dyad-years", "--years", "1951", "--no-alliances", "--states-file",
                                  str(states_file), "--cow-majors", str(shared_data / "majors2016.csv"), "--cow-wars",
-                                 str(shared_data / "cow_interstate_war_v4.0_dyad_year_peacesciencer.csv"), "-o", str(out)])
+                                 str(shared_data / "cow_interstate_war_v4.0_dyad_year_peacesciencer.csv"),
+                                 "--gml-mids", str(shared_data / MIDS), "-o", str(out)])
     assert result.exit_code == 0, result.output
     frame = pd.read_stata(out)
-    assert {"cowmaj1", "cowmaj2", "cowinterongoing", "warnum"} <= set(frame.columns)
+    assert {"cowmaj1", "cowmaj2", "cowinterongoing", "warnum", "sidea1", "gmlmidongoing", "gmlmidonset", "dispnum",
+            "hiact1"} <= set(frame.columns)
     with pd.io.stata.StataReader(out) as reader:
         assert reader.variable_labels()["cowmaj1"] == "COW major power: ccode1 (0/1)"
     cited = runner.invoke(app, ["cite", "--panel", str(out)]).output
-    assert "cow2017majors" in cited and "sarkees2010resort" in cited
+    assert "cow2017majors" in cited and "sarkees2010resort" in cited and "gibler2016mid" in cited
 
-
-MIDS = "gml_mid_participants_2.2.1_peacesciencer.csv"
 
 
 def _mid_pairs_by_hand(path) -> tuple[set, set]:
@@ -108,20 +110,3 @@ def test_gml_disputes_on_dyad_years(shared_data, states_file):
     with pytest.raises(DataError, match="not a GML MID participant file"):
         dy.pipe(add_gml_mids, shared_data / "majors2016.csv")
 
-
-def test_cli_adds_disputes_beside_wars_and_cites_them(shared_data, states_file, tmp_path):
-    from typer.testing import CliRunner
-
-    from foedus.cli import app
-
-    out = tmp_path / "dyads.parquet"
-    runner = CliRunner()
-    result = runner.invoke(app, ["panel", "dyad-years", "--years", "1951", "--no-alliances", "--states-file",
-                                 str(states_file), "--cow-wars",
-                                 str(shared_data / "cow_interstate_war_v4.0_dyad_year_peacesciencer.csv"),
-                                 "--gml-mids", str(shared_data / MIDS), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    frame = pl.read_parquet(out)
-    assert {"gmlmidongoing", "gmlmidonset", "dispnum", "hiact1", "cowinterongoing", "sidea1"} <= set(frame.columns)
-    cited = runner.invoke(app, ["cite", "--panel", str(out)]).output
-    assert "gibler2016mid" in cited and "sarkees2010resort" in cited

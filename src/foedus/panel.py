@@ -202,6 +202,7 @@ def _stata_sources(path: Path) -> tuple[str, ...]:
     keys += [MEASURE_SOURCES[prefixes[c.split("_")[0]]] for c in columns if c.split("_")[0] in prefixes]
     keys += ["cow-majors"] if any(c.startswith("cowmaj") for c in columns) else []
     keys += ["cow-wars"] if "cowinterongoing" in columns else []
+    keys += ["gml-mids"] if "gmlmidongoing" in columns else []
     return tuple(dict.fromkeys(keys))
 
 

@@ -79,12 +79,18 @@ def add_cow_wars(panel: Panel, path: Path) -> Panel:
     """COW inter-state war columns for each dyad-year (``cowinterongoing``, ``cowinteronset`` 0 when the
     pair was not at war; the descriptive columns missing then). Needs a dyad-year panel; the war table
     lists both directions of every warring pair, so non-directed panels read it as they are."""
+    return _add_dyad_years(panel, "add_cow_wars", war_dyad_years(path), ("cowinterongoing", "cowinteronset"),
+                           "cow-wars")
+
+
+def _add_dyad_years(panel: Panel, verb: str, table: pl.DataFrame, flags: tuple[str, ...], source: str) -> Panel:
+    """Join a dyad-year table onto a dyad-year panel (replacing its columns if present): ``flags`` 0
+    where the table has no row, its other columns missing."""
     if panel.unit != "dyad-year":
-        raise FoedusError("add_cow_wars() needs a dyad-year panel: run create_dyad_years() first")
-    wars = war_dyad_years(path)
-    frame = panel.frame.drop([c for c in wars.columns if c not in DYAD_KEY], strict=False)
-    frame = frame.join(wars, on=list(DYAD_KEY), how="left", maintain_order="left")
-    return panel._with(frame.with_columns(pl.col("cowinterongoing", "cowinteronset").fill_null(0)), "cow-wars")
+        raise FoedusError(f"{verb}() needs a dyad-year panel: run create_dyad_years() first")
+    frame = panel.frame.drop([c for c in table.columns if c not in DYAD_KEY], strict=False)
+    frame = frame.join(table, on=list(DYAD_KEY), how="left", maintain_order="left")
+    return panel._with(frame.with_columns(pl.col(flags).fill_null(0)), source)
 
 
 def _participation(mids: pl.DataFrame) -> pl.DataFrame:
@@ -129,9 +135,4 @@ def mid_dyad_years(path: Path) -> pl.DataFrame:
 def add_gml_mids(panel: Panel, path: Path) -> Panel:
     """GML militarized dispute columns for each dyad-year (``gmlmidongoing``, ``gmlmidonset`` 0 when the
     pair was in no dispute; the descriptive columns missing then). Needs a dyad-year panel."""
-    if panel.unit != "dyad-year":
-        raise FoedusError("add_gml_mids() needs a dyad-year panel: run create_dyad_years() first")
-    mids = mid_dyad_years(path)
-    frame = panel.frame.drop([c for c in mids.columns if c not in DYAD_KEY], strict=False)
-    frame = frame.join(mids, on=list(DYAD_KEY), how="left", maintain_order="left")
-    return panel._with(frame.with_columns(pl.col("gmlmidongoing", "gmlmidonset").fill_null(0)), "gml-mids")
+    return _add_dyad_years(panel, "add_gml_mids", mid_dyad_years(path), ("gmlmidongoing", "gmlmidonset"), "gml-mids")
