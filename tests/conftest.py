@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "data" / "sample"  # real rows cut down (its README.md)
+
+
+def full_data_dir() -> Path | None:
+    """The real datasets beside the repository, or None in a user's clone (or with FOEDUS_TEST_DATA=sample)."""
+    if os.environ.get("FOEDUS_TEST_DATA") == "sample" or not SHARED_DATA.is_dir():
+        return None
+    return SHARED_DATA
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +34,19 @@ def _no_user_corpus():
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The real datasets beside the repository; tests that need them skip without them."""
-    if not SHARED_DATA.is_dir():
+def full_data() -> Path:
+    """The real datasets beside the repository, whole; tests that need every row skip without them."""
+    found = full_data_dir()
+    if found is None:
         pytest.skip(f"real datasets not found at {SHARED_DATA} (present in CI, absent in a user's clone)")
-    return SHARED_DATA
+    return found
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real datasets where they are, else the sample cut from them (tests/data/sample): tests that
+    hold on any subset of the real rows use this one."""
+    return full_data_dir() or SAMPLE_DATA
 
 
 @pytest.fixture

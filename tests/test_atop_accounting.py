@@ -18,8 +18,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "corpus.md"
 
 
 @pytest.fixture(scope="module")
-def members(shared_data):
-    return atop.read(shared_data / "atop4_01_member_level.csv")
+def members(full_data):
+    return atop.read(full_data / "atop4_01_member_level.csv")
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +103,8 @@ def test_table_lists_every_live_alliance_once(members, live):
     assert sorted(map(int, rows)) == sorted(live)
 
 
-def test_script_check_passes_on_the_committed_doc_and_fails_on_a_stale_one(shared_data, tmp_path, monkeypatch, capsys):
-    path = shared_data / "atop4_01_member_level.csv"
+def test_script_check_passes_on_the_committed_doc_and_fails_on_a_stale_one(full_data, tmp_path, monkeypatch, capsys):
+    path = full_data / "atop4_01_member_level.csv"
     assert corpus_tables.main(["--atop", str(path), "--check"]) == 0
     stale = tmp_path / "corpus.md"
     stale.write_text(DOC.read_text(encoding="utf-8").replace("| 3485 |", "| 3486 |"))

@@ -28,6 +28,12 @@ def data(shared_data: Path) -> dict:
     return _load(shared_data)
 
 
+@pytest.fixture
+def full(full_data: Path) -> dict:
+    """The comparison over every row: the agreement rates and residual lists hold only on the whole files."""
+    return _load(full_data)
+
+
 @cache
 def _load(shared: Path) -> dict:
     """The derived and the published dyad-years, computed once per run."""
@@ -81,14 +87,14 @@ def _classify(data: dict, flag: str) -> pl.DataFrame:
         .otherwise(pl.lit("recoded-in-5"))))
 
 
-def test_agreement_per_obligation_is_reported_and_high(data, capsys):
-    both = data["both"]
+def test_agreement_per_obligation_is_reported_and_high(full, capsys):
+    both = full["both"]
     lines = [(f"ATOP 4.01 member-level -> directed dyad-years vs ATOP 5.1 ddyr, {FIRST}-{LAST}, "
               f"{both.height} dyad-years in either")]
     shares = {}
     for f in FLAGS:
         shares[f] = float((both[f] == both[f"{f}_51"]).mean())
-        reasons = _residuals(data, f)["reason"].value_counts().sort("reason")
+        reasons = _residuals(full, f)["reason"].value_counts().sort("reason")
         detail = ", ".join(f"{r} {n}" for r, n in reasons.iter_rows())
         lines.append(f"  {f:8} agreement {shares[f]:.4%}  ({len(_diff(both, f))} differ: {detail or 'none'})")
     with capsys.disabled():
@@ -96,9 +102,9 @@ def test_agreement_per_obligation_is_reported_and_high(data, capsys):
     assert all(s >= MIN_AGREEMENT for s in shares.values()), shares
 
 
-def test_every_year_is_covered(data):
-    years = set(data["ours"]["year"].unique().to_list())
-    assert years == set(range(FIRST, LAST + 1)) - _years_without_alliances(data)
+def test_every_year_is_covered(full):
+    years = set(full["ours"]["year"].unique().to_list())
+    assert years == set(range(FIRST, LAST + 1)) - _years_without_alliances(full)
 
 
 def _years_without_alliances(data: dict) -> set[int]:
@@ -125,23 +131,23 @@ def test_flags_are_directed_only_where_asymmetric(data):
         assert (mirrored[f] == mirrored[f"{f}_rev"]).all()
 
 
-def test_residual_alliances_absent_from_4_01(data):
+def test_residual_alliances_absent_from_4_01(full):
     """ATOP 5 added alliances 4.01 lacks: 5.1 flags dyad-years no 4.01 alliance joins, e.g.
     a defence pact among Guatemala, Honduras and El Salvador in 1876-1890."""
-    res = _residuals(data, "defense").filter(pl.col("reason") == "absent-from-4.01")
+    res = _residuals(full, "defense").filter(pl.col("reason") == "absent-from-4.01")
     central = res.filter(pl.col("ccode1").is_in([90, 91, 92]) & pl.col("ccode2").is_in([90, 91, 92]))
     assert central.height > 0 and central["year"].min() >= 1876 and central["year"].max() <= 1890
-    assert data["ours"].filter(pl.col("ccode1").is_in([90, 91, 92]) & pl.col("ccode2").is_in([90, 91, 92])
+    assert full["ours"].filter(pl.col("ccode1").is_in([90, 91, 92]) & pl.col("ccode2").is_in([90, 91, 92])
                                & pl.col("year").is_between(1876, 1890)).height == 0
-    nonagg = _residuals(data, "nonagg")
+    nonagg = _residuals(full, "nonagg")
     assert (nonagg["reason"] == "absent-from-4.01").sum() / nonagg.height > 0.9  # the bulk of non-aggression residuals
 
 
-def test_residual_multilateral_asymmetric_locarno(data):
+def test_residual_multilateral_asymmetric_locarno(full):
     """The member-level file says what each member owes, not to whom: in Locarno (ATOP 2130,
     asymmetric, multilateral) Germany is coded with a defence obligation, which foedus must
     extend to every partner, while 5.1's dyadic coding has Germany owe Britain nothing."""
-    res = _residuals(data, "defense")
+    res = _residuals(full, "defense")
     ger_gbr = res.filter((pl.col("ccode1") == 255) & (pl.col("ccode2") == 200) & (pl.col("year") >= 1900))
     assert ger_gbr["year"].to_list() == list(range(1925, 1937))
     assert set(ger_gbr["reason"]) == {"multilateral-asymmetric"}
@@ -157,7 +163,7 @@ def test_residual_non_cow_member_8152(data):
     assert set(zip(res["ccode1"], res["ccode2"], strict=True)) == {(220, 8152)}
 
 
-def test_residual_recodings_are_few_and_named(data, capsys):
+def test_residual_recodings_are_few_and_named(full, capsys):
     """What is left are recodings between 4.01 and 5.1, listed by the 4.01 alliances joining
     the pair: 5.1 adds neutrality and consultation among members of large multilateral
     alliances (ATOP 3740 from 1992, NATO, 3180, from 2008), and in a year when an alliance changes phase
@@ -165,8 +171,8 @@ def test_residual_recodings_are_few_and_named(data, capsys):
     day of the year."""
     out = []
     for f in FLAGS:
-        res = _residuals(data, f).filter(pl.col("reason") == "recoded-in-5")
-        share = res.height / data["both"].height
+        res = _residuals(full, f).filter(pl.col("reason") == "recoded-in-5")
+        share = res.height / full["both"].height
         by_alliance = (res.explode("atopids").group_by("atopids")
                        .agg(pl.len(), pl.col("year").min().alias("y0"), pl.col("year").max().alias("y1"))
                        .sort("len", descending=True))
@@ -177,10 +183,10 @@ def test_residual_recodings_are_few_and_named(data, capsys):
         print("\n" + "\n".join(out))
 
 
-def test_residual_triple_alliance_offense_recoded(data):
+def test_residual_triple_alliance_offense_recoded(full):
     """ATOP 4.01 codes Germany with an offensive obligation in phases 2-4 of the Triple
     Alliance (ATOP 1350, 1887-1914); 5.1's directed flags carry none from Germany."""
-    res = _residuals(data, "offense")
+    res = _residuals(full, "offense")
     ger = res.filter((pl.col("ccode1") == 255) & pl.col("ccode2").is_in([300, 325]))
     assert ger.height > 0 and ger["year"].min() >= 1887 and ger["year"].max() <= 1914
     assert all(1350 in ids for ids in ger["atopids"].to_list())

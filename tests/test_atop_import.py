@@ -116,9 +116,10 @@ def test_impossible_dates_are_named(atop_files, tmp_path, column, value, message
 
 def test_member_rows_must_belong_to_listed_alliances(atop_files, tmp_path):
     rows = _rows(atop_files[0])
-    kept = _write(tmp_path / ALLIANCES, rows[:101])  # the first 100 alliances only
+    half = len(rows) // 2
+    kept = _write(tmp_path / ALLIANCES, rows[:half])  # the first alliances only
     first_orphan = next(i for i, r in enumerate(_rows(atop_files[1])[1:], start=2)
-                        if r[0] not in {x[0] for x in rows[1:101]})
+                        if r[0] not in {x[0] for x in rows[1:half]})
     with pytest.raises(DataError, match=rf"{MEMBERS}:{first_orphan}: column atopid: alliance \d+ is not in {ALLIANCES}"):
         store.import_dataset("atop", [kept, atop_files[1]])
 
@@ -146,7 +147,8 @@ def test_release_5_layout_is_read_and_its_version_recorded(atop_files, tmp_path)
     records = store.import_dataset("atop", paths)
     assert {r.version for r in records} == {"5.1"}
     version, members = store.atop_members()
-    assert version == "5.1" and "extra_51_column" in members.columns and members.height == 2398
+    assert version == "5.1" and "extra_51_column" in members.columns
+    assert members.height == len(_rows(atop_files[1])) - 1
 
 
 def test_versions_of_a_pair_must_agree(atop_files, tmp_path):
@@ -164,7 +166,7 @@ def test_cli_import_and_status(atop_files):
     status = runner.invoke(app, ["data", "status"]).output
     for p in atop_files:
         assert p.name in status and sha256_of(p) in status
-    assert "member-level 4.01" in status and "2398 rows" in status
+    assert "member-level 4.01" in status and f"{len(_rows(atop_files[1])) - 1} rows" in status
 
 
 def test_cli_bad_file_is_one_line_exit_1(atop_files, tmp_path):

@@ -169,11 +169,18 @@ def test_monte_carlo_on_the_korean_case_multiplies_honouring_along_the_chain():
     draws = 200_000
     sim = simulate(prepare(make_event("PRK", ["KOR"], SPRING_2025), conditional=True), draws=draws, seed=5)
     rows = {r["state"]: r["defender"] for r in sim.probabilities()}
-    p = shipped()["defense"].p
-    tolerance = 4 * math.sqrt(p * (1 - p) / draws)
-    assert abs(rows["RUS"] - p) < tolerance and abs(rows["CHN"] - p) < tolerance
-    # Kazakhstan enters only if Russia does, then honours CSTO Art. 4 or its 1992 treaty with Russia
-    assert abs(rows["KAZ"] - p * (1 - (1 - p) ** 2)) < tolerance
+    # the defence rate is drawn from its posterior Beta(a, b) for every 64 draws, shared by the links
+    prior = shipped()["defense"]
+    a, b = prior.honoured + 0.5, prior.cases - prior.honoured + 0.5
+
+    def moment(k: int) -> float:  # E[rate^k]
+        return math.prod((a + i) / (a + b + i) for i in range(k))
+
+    tolerance = 4 * math.sqrt((moment(2) - moment(1) ** 2 + 0.25 / 64) / (draws / 64))
+    assert abs(rows["RUS"] - moment(1)) < tolerance and abs(rows["CHN"] - moment(1)) < tolerance
+    # Kazakhstan enters only if Russia does, then honours CSTO Art. 4 or its 1992 treaty with Russia:
+    # rate * (1 - (1 - rate)^2) = 2 rate^2 - rate^3, averaged over the posterior
+    assert abs(rows["KAZ"] - (2 * moment(2) - moment(3))) < tolerance
 
 
 def test_august_1914_on_imported_atop_russia_joins_france_and_the_ottomans_join_germany(cow_states, shared_data):

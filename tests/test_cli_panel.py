@@ -40,7 +40,7 @@ def test_dyad_years_then_cite_what_the_panel_used(shared_data, tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out)
     assert list(frame.columns[:3]) == ["ccode1", "ccode2", "year"]
-    assert {"atop_defense", "atop_alliance", "s_valued_abs", "taub_valued"} <= set(frame.columns)
+    assert {"atop_defense", "atop_alliance", "s_valued_abs", "taub_valued_ord"} <= set(frame.columns)
     assert (frame.ccode1 > frame.ccode2).any()
     cited = runner.invoke(app, ["cite", "--panel", str(out)])
     assert cited.exit_code == 0
@@ -97,6 +97,27 @@ def test_unknown_measure_is_an_error_and_writes_nothing(shared_data, tmp_path):
     assert proc.returncode == 1
     assert "unknown similarity measure 'cosine'" in proc.stderr
     assert not out.exists()
+
+
+def test_similarity_columns_follow_one_scheme_and_old_names_are_refused(shared_data, tmp_path):
+    from foedus import panel as P
+    from foedus.errors import FoedusError
+
+    for weighted in (False, True):
+        for ties in ("valued", "binary"):
+            for distance, metric in (("absolute", "abs"), ("squared", "sq")):
+                names = P.similarity_columns(("s", "kappa", "pi", "tau-b"), ties, distance, weighted).values()
+                assert all(len(n.split("_")) == 3 and n.split("_")[1] == ties for n in names)
+                assert {n.split("_")[2] for n in names} == {metric, "ord"}
+    out = tmp_path / "dyads.csv"
+    proc = _foedus("panel", "dyad-years", "--years", "1990", "--similarity", "s,taub_valued", "-o", str(out),
+                   *_data_args(shared_data))
+    assert proc.returncode == 1 and not out.exists()
+    assert proc.stderr == ("foedus: error: 'taub_valued' is the old name of the column 'taub_valued_ord', not a measure "
+                           "(choose from s, kappa, pi, tau-b)\n")
+    with pytest.raises(FoedusError, match="old name of the column 'taub_binary_ord'"):
+        P.add_similarity(P.create_dyad_years((1990, 1990), states_file=shared_data / "states2016.csv"),
+                         ("taub_binary",), atop_file=shared_data / "atop5_1_ddyr_obligations_peacesciencer.csv")
 
 
 def test_capabilities_weight_s(shared_data, tmp_path):

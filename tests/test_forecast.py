@@ -25,12 +25,12 @@ from foedus.wars import IWD_FILE, read_iwd
 
 
 @pytest.fixture
-def atop(cow_states, shared_data):
+def atop(cow_states, full_data):
     """ATOP v4.01 imported into the test's store, beside the real COW state list."""
     store.import_dataset(
-        "atop", [shared_data / "atop4_01_alliance_level.csv", shared_data / "atop4_01_member_level.csv"]
+        "atop", [full_data / "atop4_01_alliance_level.csv", full_data / "atop4_01_member_level.csv"]
     )
-    return shared_data
+    return full_data
 
 
 def _members(day: date) -> set[int]:
@@ -128,8 +128,8 @@ def test_cascade_says_it_is_a_legal_reading_not_a_forecast():
         (("forecast", "--target", "255", "--attacker", "220", "--on", "1870-07-19", "--data-dir", "{data}"), "ATOP"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_1(shared_data, cow_states, args, message):
-    out = run(*(a.format(data=shared_data) for a in args), env={"FOEDUS_REFERENCE_DATA": ""})
+def test_bad_input_is_one_line_and_exit_1(full_data, cow_states, args, message):
+    out = run(*(a.format(data=full_data) for a in args), env={"FOEDUS_REFERENCE_DATA": ""})
     assert out.returncode == 1 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
 

@@ -159,7 +159,12 @@ def test_state_year_counts_match_the_non_directed_panel(files):
     )
     assert (joined["atop_ndefense"] == joined["atop_ndefense_expected"]).all()
     assert (joined["atop_nallies"] == joined["atop_nallies_expected"]).all()
-    usa_2016 = counts.filter(pl.col("ccode") == 2, pl.col("year") == 2016).row(0, named=True)
+
+
+def test_the_united_states_in_2016_has_every_defence_partner(full_data):
+    counts = P.create_state_years((2016, 2016), states_file=full_data / "states2016.csv").pipe(
+        P.add_atop_alliance, full_data / "atop5_1_ddyr_obligations_peacesciencer.csv").frame
+    usa_2016 = counts.filter(pl.col("ccode") == 2).row(0, named=True)
     assert usa_2016["atop_ndefense"] > 25  # NATO, Rio Pact, ANZUS, Japan, Korea, Philippines
 
 
@@ -189,7 +194,7 @@ def test_similarity_in_the_panel_equals_the_per_dyad_functions(files, year):
         assert row["kappa_valued_abs"] == pytest.approx(sim.kappa(x, y))
         assert row["pi_valued_abs"] == pytest.approx(sim.scott_pi(x, y))
         tau = sim.tau_b(x, y)
-        assert (row["taub_valued"] is None and np.isnan(tau)) or row["taub_valued"] == pytest.approx(tau)
+        assert (row["taub_valued_ord"] is None and np.isnan(tau)) or row["taub_valued_ord"] == pytest.approx(tau)
 
 
 def test_similarity_is_symmetric_and_defined_everywhere(files):

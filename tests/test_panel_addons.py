@@ -1,13 +1,18 @@
-"""Add-ons beside ATOP in peacesciencer's naming: COW major powers and COW inter-state wars."""
+"""Add-ons beside ATOP in peacesciencer's naming: COW major powers, COW inter-state wars, GML disputes."""
 
 from __future__ import annotations
+
+import csv
+from datetime import date
 
 import polars as pl
 import pytest
 
 from foedus import panel as P
 from foedus.errors import DataError, FoedusError
-from foedus.panel_addons import add_cow_majors, add_cow_wars
+from foedus.panel_addons import add_cow_majors, add_cow_wars, add_gml_mids
+
+MIDS = "gml_mid_participants_2.2.1_peacesciencer.csv"
 
 
 @pytest.fixture
@@ -55,11 +60,53 @@ def test_cli_adds_them_and_cites_them(shared_data, states_file, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["panel", "dyad-years", "--years", "1951", "--no-alliances", "--states-file",
                                  str(states_file), "--cow-majors", str(shared_data / "majors2016.csv"), "--cow-wars",
-                                 str(shared_data / "cow_interstate_war_v4.0_dyad_year_peacesciencer.csv"), "-o", str(out)])
+                                 str(shared_data / "cow_interstate_war_v4.0_dyad_year_peacesciencer.csv"),
+                                 "--gml-mids", str(shared_data / MIDS), "-o", str(out)])
     assert result.exit_code == 0, result.output
     frame = pd.read_stata(out)
-    assert {"cowmaj1", "cowmaj2", "cowinterongoing", "warnum"} <= set(frame.columns)
+    assert {"cowmaj1", "cowmaj2", "cowinterongoing", "warnum", "sidea1", "gmlmidongoing", "gmlmidonset", "dispnum",
+            "hiact1"} <= set(frame.columns)
     with pd.io.stata.StataReader(out) as reader:
         assert reader.variable_labels()["cowmaj1"] == "COW major power: ccode1 (0/1)"
     cited = runner.invoke(app, ["cite", "--panel", str(out)]).output
-    assert "cow2017majors" in cited and "sarkees2010resort" in cited
+    assert "cow2017majors" in cited and "sarkees2010resort" in cited and "gibler2016mid" in cited
+
+
+
+def _mid_pairs_by_hand(path) -> tuple[set, set]:
+    """Straight from the participant rows: (a, b, year) in a dispute on opposite sides on a common day,
+    and the (a, b, year) of each pair's first year in each dispute."""
+    def day(r, y, m, d, dummy):
+        return date(int(r[y]), int(r[m]), int(r[d]) if int(r[d]) > 0 else int(r[dummy]))
+
+    by: dict[str, list] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            span = (day(r, "styear", "stmon", "stday", "dummy_stday"), day(r, "endyear", "endmon", "endday", "dummy_endday"))
+            by.setdefault(r["dispnum"], []).append((int(r["ccode"]), r["sidea"], span))
+    ongoing, onset = set(), set()
+    for rows in by.values():
+        for a, side_a, (sa, ea) in rows:
+            for b, side_b, (sb, eb) in rows:
+                first, last = max(sa, sb), min(ea, eb)
+                if side_a != side_b and first <= last:
+                    ongoing |= {(a, b, y) for y in range(first.year, last.year + 1)}
+                    onset.add((a, b, first.year))
+    return ongoing, onset
+
+
+def test_gml_disputes_on_dyad_years(shared_data, states_file):
+    mids = shared_data / MIDS
+    dy = P.create_dyad_years((1950, 1953), states_file=states_file).pipe(add_gml_mids, mids)
+    ongoing, onset = _mid_pairs_by_hand(mids)
+    rows = {(r["ccode1"], r["ccode2"], r["year"]): r for r in dy.frame.iter_rows(named=True)}
+    assert {k for k, r in rows.items() if r["gmlmidongoing"]} == ongoing & rows.keys()
+    assert {k for k, r in rows.items() if r["gmlmidonset"]} == onset & rows.keys()
+    assert rows[(2, 731, 1950)]["gmlmidonset"] == 1  # the United States and North Korea, June 1950
+    assert rows[(2, 20, 1950)]["gmlmidongoing"] == 0 and rows[(2, 20, 1950)]["dispnum"] is None
+    assert set(dy.frame["gmlmidongoing"].unique()) == {0, 1} and "gml-mids" in dy.sources
+    with pytest.raises(FoedusError, match=r"add_gml_mids\(\) needs a dyad-year panel"):
+        P.create_state_years((1950, 1950), states_file=states_file).pipe(add_gml_mids, mids)
+    with pytest.raises(DataError, match="not a GML MID participant file"):
+        dy.pipe(add_gml_mids, shared_data / "majors2016.csv")
+

@@ -57,9 +57,9 @@ def test_the_4_01_panel_carries_the_derived_flags_unchanged(shared_data):
     assert outside.select(pl.max_horizontal(pl.col(P.ATOP_COLUMNS)).max()).item() == 0
 
 
-def test_every_panel_difference_between_releases_is_a_classified_raw_difference(shared_data, capsys):
-    old, new = _panels(shared_data)
-    raw = _raw_differences(shared_data)
+def test_every_panel_difference_between_releases_is_a_classified_raw_difference(full_data, capsys):
+    old, new = _panels(full_data)
+    raw = _raw_differences(full_data)
     assert old.select(KEY).equals(new.select(KEY))
     lines = [f"ATOP 4.01 vs 5.1 in the directed dyad-year panel {BOTH_COVER[0]}-{BOTH_COVER[1]} ({old.height:,} rows)"]
     for f in FLAGS:

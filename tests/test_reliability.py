@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cascade import DAY, build, pacts, treaty, war
 
-from foedus import Corpus
+from foedus import Corpus, store
 from foedus.cascade import cascade_event, prepare
 from foedus.engine import make_event
 from foedus.errors import FoedusError, UnknownTreatyError
@@ -36,8 +36,8 @@ def bf(shared_data):
     return shared_data / BF_FILE
 
 
-def test_shipped_priors_are_what_the_berkemeier_fuhrmann_file_gives(shared_data):
-    assert estimate(bf(shared_data)) == shipped()
+def test_shipped_priors_are_what_the_berkemeier_fuhrmann_file_gives(full_data):
+    assert estimate(bf(full_data)) == shipped()
     assert sum(p.cases for p in shipped().values()) == 139  # the performance cases of 576 alliance-war pairs
 
 
@@ -47,8 +47,8 @@ def test_defence_only_pacts_were_honoured_less_often_than_offence_pacts():
     assert lo < pri["defense"].p < hi < pri["offense"].interval()[0]
 
 
-def test_default_priors_reproduce_the_fulfilment_rate_they_were_estimated_from(shared_data):
-    df = pl.read_csv(bf(shared_data), infer_schema_length=None).filter(pl.col("dnaBF").is_null())
+def test_default_priors_reproduce_the_fulfilment_rate_they_were_estimated_from(full_data):
+    df = pl.read_csv(bf(full_data), infer_schema_length=None).filter(pl.col("dnaBF").is_null())
     observed = df["honorBF"].fill_null(0).mean()
     classes = [
         (
@@ -70,8 +70,8 @@ def test_default_priors_reproduce_the_fulfilment_rate_they_were_estimated_from(s
     assert rates.std() == pytest.approx(math.sqrt(sum(p * (1 - p) for p in ps)) / len(ps), rel=0.05)
 
 
-def test_holdout_fits_and_tests_on_disjoint_wars(shared_data):
-    rows = holdout(bf(shared_data))
+def test_holdout_fits_and_tests_on_disjoint_wars(full_data):
+    rows = holdout(bf(full_data))
     assert [r["fit_on"] for r in rows] == ["even wars", "odd wars"]
     assert sum(r["test_cases"] for r in rows) == 139
     assert all(0 < r["predicted"] < 1 and 0 < r["observed"] < 1 for r in rows)
@@ -80,12 +80,41 @@ def test_holdout_fits_and_tests_on_disjoint_wars(shared_data):
 KOREA = make_event("PRK", ["KOR"], date(2025, 3, 1))
 
 
+def _posterior(prior) -> tuple[float, float]:
+    """Mean and standard deviation of the Jeffreys posterior Beta(h + 1/2, n - h + 1/2) of a class's rate."""
+    a, b = prior.honoured + 0.5, prior.cases - prior.honoured + 0.5
+    return a / (a + b), math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+
+
 def test_russia_joins_north_korea_about_as_often_as_defence_pacts_are_honoured():
-    sim = simulate(prepare(KOREA), draws=40_000, seed=7)
+    draws = 40_000
+    sim = simulate(prepare(KOREA), draws=draws, seed=7)
     rows = {r["state"]: r for r in sim.probabilities()}
-    p = shipped()["defense"].p
-    assert abs(rows["RUS"]["defender"] - p) < 4 * math.sqrt(p * (1 - p) / 40_000)
+    mean, sd = _posterior(shipped()["defense"])
+    # a rate drawn per word of 64 draws: the estimate varies with the rate and with the draws in each word
+    assert abs(rows["RUS"]["defender"] - mean) < 4 * math.sqrt((sd**2 + mean * (1 - mean) / 64) / (draws / 64))
     assert rows["KOR"]["aggressor"] == rows["PRK"]["defender"] == 1.0
+
+
+def test_the_priors_uncertainty_reaches_the_reported_interval():
+    """One defence link (Russia's) takes the defence class's rate: its interval is that posterior's."""
+    sim = simulate(prepare(KOREA), draws=64_000, seed=11)
+    rows = {r["state"]: r for r in sim.probabilities()}
+    mean, sd = _posterior(shipped()["defense"])
+    lo, hi = rows["RUS"]["defender_interval"]
+    assert lo < mean < hi
+    assert (hi - lo) / 2 == pytest.approx(1.959963984540054 * sd, rel=0.15)
+    assert rows["PRK"]["defender_interval"] == [1.0, 1.0]  # the target is in for certain, whatever the rates
+    wide = shipped()["defense"].interval()  # the Wilson interval of the rate that `--explain-priors` prints
+    assert (hi - lo) == pytest.approx(wide[1] - wide[0], rel=0.2)
+
+
+def test_fixed_probabilities_give_no_prior_interval(tmp_path):
+    f = tmp_path / "ov.yaml"
+    f.write_text("states: {Russia: 0.3, China: 0.3}\n")
+    sim = simulate(prepare(KOREA), draws=6_400, seed=3, overrides=load_overrides(f, Corpus([])))
+    assert all("defender_interval" not in r for r in sim.probabilities())
+    assert sim.tally.prior_spread() is None
 
 
 def test_same_seed_same_answer_other_seed_other_draws():
@@ -134,7 +163,8 @@ def test_overrides_per_treaty_beat_overrides_per_state(tmp_path):
         ("treaties: {nato: 0.5}\n", UnknownTreatyError, "unknown treaty: 'nato'"),
         ("states: {Atlantis: 0.5}\n", FoedusError, r"ov.yaml: states: unknown state: 'Atlantis'"),
         ("states: {USA: 1.5}\n", FoedusError, r"ov.yaml: states.USA: 1.5 is not a probability"),
-        ("people: {USA: 0.5}\n", FoedusError, r"ov.yaml: people: Extra inputs are not permitted"),
+        ("people: {USA: 0.5}\n", FoedusError,
+         r"ov.yaml: people: Extra inputs are not permitted \(allowed keys: treaties, states;"),
     ],
 )
 def test_bad_override_files_say_what_and_where(tmp_path, text, error, message):
@@ -142,6 +172,16 @@ def test_bad_override_files_say_what_and_where(tmp_path, text, error, message):
     f.write_text(text)
     with pytest.raises(error, match=message):
         load_overrides(f, Corpus([treaty("jpn-usa", ("JPN", "USA"))]))
+
+
+def test_monte_carlo_error_shrinks_with_the_draws_as_one_over_root_n():
+    few, many = (simulate(prepare(KOREA), draws=n, seed=5) for n in (1_000, 16_000))
+    for sim in (few, many):
+        p = np.array([r[side] for r in sim.probabilities() for side in ("defender", "aggressor", "conflict")])
+        assert sim.standard_error() >= np.sqrt(p * (1 - p) / sim.tally.draws).max()
+        assert sim.as_json()["mc_standard_error"] == sim.standard_error()
+    assert 0 < many.standard_error() < few.standard_error()
+    assert many.standard_error() == pytest.approx(few.standard_error() / 4, rel=0.25)
 
 
 def test_probabilities_stay_between_zero_and_one_and_sizes_sum_to_one():
@@ -205,3 +245,21 @@ def test_bernoulli_words_hit_their_probability(p, seed):
     rate = np.bitwise_count(bits).sum(axis=1) / (64 * words)
     for want, got in zip(p, rate, strict=True):
         assert abs(got - want) < 6 * math.sqrt(max(want * (1 - want), 1e-6) / (64 * words)) + 2**-16
+
+
+@pytest.mark.parametrize(("target", "attacker", "day"), [
+    ("USA", "RUS", date(1950, 6, 1)), ("KOR", "PRK", date(1960, 1, 1)), ("POL", "RUS", date(2016, 3, 1)),
+    ("ARM", "AZE", date(1995, 1, 1)), ("FRA", "DEU", date(1914, 8, 3)),
+])
+def test_a_curated_treaty_and_its_linked_atop_alliance_are_one_commitment(cow_states, shared_data, target, attacker, day):
+    """With ATOP imported, a commitment coded twice (a curated treaty and the ATOP alliance it links) reaches
+    the draws once: on any day only one of the two codings is in force, so only one gives links."""
+    store.import_dataset("atop", [shared_data / "atop4_01_alliance_level.csv", shared_data / "atop4_01_member_level.csv"])
+    corpus = store.active_corpus()
+    sc = prepare(make_event(target, [attacker], day), corpus)
+    in_force = set(sc.index.members)
+    linked = {f"atop-{a}": t.id for t in corpus if not t.id.startswith("atop-") for a in t.atop_ids}
+    assert any(t in in_force for t in linked.values())  # a curated treaty with an ATOP coding is in force
+    assert not {a for a, t in linked.items() if a in in_force and t in in_force}
+    drawn = {k.finding.treaty for k in [*sc.root_links, *sc.index.links]}
+    assert not {a for a, t in linked.items() if a in drawn and t in drawn}

@@ -14,8 +14,8 @@ def _case(cases, name):
     return next(c for c in cases if c.name == name)
 
 
-def test_every_war_has_its_initial_dyad_on_opposite_sides_and_joiners_after_the_start(shared_data):
-    cases = read_iwd(shared_data / IWD_FILE)
+def test_every_war_has_its_initial_dyad_on_opposite_sides_and_joiners_after_the_start(full_data):
+    cases = read_iwd(full_data / IWD_FILE)
     assert len(cases) == 88
     for c in cases:
         assert c.side_of(c.initiator) == "A" and c.side_of(c.target) == "B"
@@ -23,8 +23,8 @@ def test_every_war_has_its_initial_dyad_on_opposite_sides_and_joiners_after_the_
         assert all(p.ccode not in (c.initiator, c.target) for p in c.joiners)
 
 
-def test_the_coding_errors_are_corrected(shared_data):
-    fixed, raw = read_iwd(shared_data / IWD_FILE), read_iwd(shared_data / IWD_FILE, corrections=())
+def test_the_coding_errors_are_corrected(full_data):
+    fixed, raw = read_iwd(full_data / IWD_FILE), read_iwd(full_data / IWD_FILE, corrections=())
     ww1, ww1_raw = _case(fixed, "WorldWarI"), _case(raw, "WorldWarI")
     assert ww1.side_of(350) == "B" and ww1_raw.side_of(350) is None  # Greece joined the Entente in 1917
     assert ww1.side_of(740) == "B" and ww1.side_of(255) == "A"  # Japan against Germany, Russia's ally
@@ -34,8 +34,8 @@ def test_the_coding_errors_are_corrected(shared_data):
     assert {c.war for c in IWD_CORRECTIONS} >= {"WW1Grc-Bulg", "WW1Jpn-Ger"}
 
 
-def test_states_that_switched_keep_the_side_they_entered_on(shared_data):
-    ww2 = _case(read_iwd(shared_data / IWD_FILE), "WorldWarII")
+def test_states_that_switched_keep_the_side_they_entered_on(full_data):
+    ww2 = _case(read_iwd(full_data / IWD_FILE), "WorldWarII")
     assert (ww2.initiator, ww2.target, ww2.start) == (740, 710, date(1937, 7, 7))
     assert ww2.side_of(365) == "A"  # the Soviet Union entered against Poland in September 1939
     assert ww2.side_of(325) == "A" and ww2.side_of(360) == "A" and ww2.side_of(375) == "A"
@@ -58,8 +58,8 @@ def test_sides_of_a_tree_of_pairs_alternate(offsets, rnd):
     assert all(side[a] != side[b] for _, _, a, b in pairs)
 
 
-def test_disputes_have_two_sides_and_an_originator_on_each(shared_data):
-    cases = read_mids(shared_data / MID_FILE)
+def test_disputes_have_two_sides_and_an_originator_on_each(full_data):
+    cases = read_mids(full_data / MID_FILE)
     assert len(cases) > 2000
     for c in cases:
         assert c.side_of(c.initiator) == "A" and c.side_of(c.target) == "B"

@@ -31,6 +31,15 @@ BIBTEX: dict[str, str] = {
   address = {Washington, DC},
   year = {2010}
 }""",
+    "gml-mids": """@article{gibler2016mid,
+  author = {Gibler, Douglas M. and Miller, Steven V. and Little, Erin K.},
+  title = {An Analysis of the Militarized Interstate Dispute ({MID}) Dataset, 1816--2001},
+  journal = {International Studies Quarterly},
+  volume = {60},
+  number = {4},
+  pages = {719--730},
+  year = {2016}
+}""",
     "atop": """@article{leeds2002atop,
   author = {Leeds, Brett Ashley and Ritter, Jeffrey M. and Mitchell, Sara McLaughlin and Long, Andrew G.},
   title = {Alliance Treaty Obligations and Provisions, 1815--1944},
@@ -102,6 +111,7 @@ DESCRIPTIONS: dict[str, str] = {
     "cow-states-2024": "COW State System Membership List v2024 (which dyad-years and state-years exist)",
     "cow-majors": "COW major powers, v2016 (cowmaj, cowmaj1, cowmaj2)",
     "cow-wars": "COW inter-state wars v4.0 by dyad-year (cowinterongoing, cowinteronset ...)",
+    "gml-mids": "GML militarized interstate disputes v2.2.1 by dyad-year (gmlmidongoing, gmlmidonset ...)",
     "atop": "ATOP alliance obligations (Leeds et al. 2002)",
     "atop-codebook-5.1": "the ATOP 5.1 codebook (the release of the dyad-year file)",
     "atop-codebook-4.01": "the ATOP 4.01 codebook (the release of the member-level file)",

@@ -34,17 +34,20 @@ Majors = Annotated[Path | None, typer.Option(
     "--cow-majors", help="COW major powers CSV (majors2016.csv): add cowmaj (cowmaj1, cowmaj2 for dyads).")]
 Wars = Annotated[Path | None, typer.Option(
     "--cow-wars", help="COW inter-state war dyad-year CSV (peacesciencer's): add cowinterongoing, cowinteronset ...")]
+Mids = Annotated[Path | None, typer.Option(
+    "--gml-mids", help="GML MID participant CSV (peacesciencer's gml_part): add gmlmidongoing, gmlmidonset ...")]
 
 
 def _measures(text: str | None) -> tuple[str, ...]:
     return tuple(m.strip().lower() for m in text.split(",") if m.strip()) if text else ()
 
 
-def _addons(result: Panel, majors: Path | None, wars: Path | None) -> Panel:
-    from .panel_addons import add_cow_majors, add_cow_wars
+def _addons(result: Panel, majors: Path | None, wars: Path | None, mids: Path | None = None) -> Panel:
+    from .panel_addons import add_cow_majors, add_cow_wars, add_gml_mids
 
     result = add_cow_majors(result, majors) if majors else result
-    return add_cow_wars(result, wars) if wars else result
+    result = add_cow_wars(result, wars) if wars else result
+    return add_gml_mids(result, mids) if mids else result
 
 
 def _done(result: Panel, output: Path) -> None:
@@ -69,6 +72,7 @@ def dyad_years(
     atop_version: AtopVersion = None,
     cow_majors: Majors = None,
     cow_wars: Wars = None,
+    gml_mids: Mids = None,
 ) -> None:
     """Write a dyad-year panel with ATOP obligation flags and portfolio similarity.
 
@@ -81,7 +85,7 @@ def dyad_years(
     result = panel.dyad_year_panel(panel.parse_years(years), directed, not no_alliances, _measures(similarity),
                                    ties, distance, caps, states_file=states_file, atop_file=atop_file,
                                    atop_version=atop_version)
-    _done(_addons(result, cow_majors, cow_wars), output)
+    _done(_addons(result, cow_majors, cow_wars, gml_mids), output)
 
 
 @panel_app.command("state-years")

@@ -127,6 +127,10 @@ MEASURE_WORDS = {"s": "S (Signorino-Ritter)", "sw": "S weighted by capability", 
 FIXED_LABELS = {"cowmaj": "COW major power (0/1)", "cowmaj1": "COW major power: ccode1 (0/1)",
                 "cowmaj2": "COW major power: ccode2 (0/1)", "cowinterongoing": "COW inter-state war ongoing (0/1)",
                 "cowinteronset": "COW inter-state war onset (0/1)", "warnum": "COW war number",
+                "gmlmidongoing": "GML MID ongoing (0/1)", "gmlmidonset": "GML MID onset (0/1)",
+                "dispnum": "GML MID dispute number", "orig1": "GML MID: ccode1 an originator (0/1)",
+                "orig2": "GML MID: ccode2 an originator (0/1)", "hiact1": "GML MID: highest action of ccode1",
+                "hiact2": "GML MID: highest action of ccode2",
                 "ccode": "COW state code", "ccode1": "COW code of state 1", "ccode2": "COW code of state 2",
                 "year": "year", "atop_alliance": "ATOP: the pair shares an alliance this year (0/1)",
                 "atop_nallies": "ATOP: number of system members it shares an alliance with"}
@@ -145,7 +149,7 @@ def variable_label(column: str, directed: bool = True) -> str:
     measure, _, rest = column.partition("_")
     if measure in MEASURE_WORDS:
         ties, _, dist = rest.partition("_")
-        words = {"abs": "absolute distance", "sq": "squared distance"}
+        words = {"abs": "absolute distance", "sq": "squared distance", "ord": "rank concordance"}
         return ", ".join(p for p in (f"portfolio similarity: {MEASURE_WORDS[measure]}", f"{ties} ties",
                                      words.get(dist, dist)) if p)[:80]
     return column
@@ -198,6 +202,7 @@ def _stata_sources(path: Path) -> tuple[str, ...]:
     keys += [MEASURE_SOURCES[prefixes[c.split("_")[0]]] for c in columns if c.split("_")[0] in prefixes]
     keys += ["cow-majors"] if any(c.startswith("cowmaj") for c in columns) else []
     keys += ["cow-wars"] if "cowinterongoing" in columns else []
+    keys += ["gml-mids"] if "gmlmidongoing" in columns else []
     return tuple(dict.fromkeys(keys))
 
 
@@ -543,10 +548,11 @@ def atop_tie_levels(atop: pl.DataFrame, ties: str) -> pl.DataFrame:
 
 
 def similarity_columns(measures: tuple[str, ...], ties: str, distance: str, weighted: bool) -> dict[str, str]:
-    """Column name for each measure, e.g. ``s_valued_abs``, ``sw_valued_sq`` (weighted), ``taub_valued``."""
+    """Column name for each measure: ``{measure}_{ties}_{metric}`` (docs/panels.md), e.g. ``s_valued_abs``,
+    ``sw_valued_sq`` (S weighted by capability), ``taub_valued_ord`` (tau-b compares ranks: no distance)."""
     dist = {"absolute": "abs", "squared": "sq"}.get(distance, distance)
     names = {"s": "sw" if weighted else "s", "kappa": "kappa", "pi": "pi", "tau-b": "taub"}
-    return {m: f"taub_{ties}" if m == "tau-b" else f"{names.get(m, m)}_{ties}_{dist}" for m in measures}
+    return {m: f"{names.get(m, m)}_{ties}_{'ord' if m == 'tau-b' else dist}" for m in measures}
 
 
 MEASURE_SOURCES = {

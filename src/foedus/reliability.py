@@ -18,7 +18,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -157,8 +157,9 @@ def load_overrides(path: Path, corpus: Corpus) -> Overrides:
         doc = _OverrideFile.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise FoedusError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']} "
-                          "(the file holds {treaties: {id: p}, states: {name: p}}, each p from 0 to 1)") from None
+        keys = ", ".join(_OverrideFile.model_fields)
+        raise FoedusError(f"{path}: {'.'.join(map(str, err['loc']))}: {err['msg']} (allowed keys: {keys}; "
+                          "the file holds {treaties: {id: p}, states: {name: p}}, each p from 0 to 1)") from None
     for section, table in (("treaties", doc.treaties), ("states", doc.states)):
         for key, p in table.items():
             if not 0.0 <= p <= 1.0:
@@ -189,6 +190,14 @@ class Problem:
     p: np.ndarray  # float32 honouring probability of each commitment
     foes: tuple[np.ndarray | None, ...]  # columns of named adversaries, or None
     fellows: tuple[np.ndarray, ...] = ()  # per link, the columns of its treaty's parties (a war among allies)
+    # per commitment, the Jeffreys posterior Beta(a, b) of its prior class's rate, drawn anew for every
+    # word of 64 draws; (0, 0) where an override fixes the probability. Empty: p fixed throughout.
+    beta: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+
+    @property
+    def drawn_priors(self) -> bool:
+        """Whether some commitment's probability is drawn from a prior class's posterior."""
+        return bool(self.beta.size) and bool(self.beta[:, 0].any())
 
 
 def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Overrides | None = None) -> Problem:
@@ -210,13 +219,21 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
     col = {s: j for j, s in enumerate(ids)}
     ov = overrides or Overrides({}, {})
 
-    def p_of(link) -> float:
+    def prior_of(link) -> Prior | None:
         f = link.finding
-        if f.treaty in ov.treaties:
-            return ov.treaties[f.treaty]
-        if f.obligor in ov.states:
-            return ov.states[f.obligor]
-        return priors["defense" if link.side is Side.DEFENDER else "offense"].p
+        if f.treaty in ov.treaties or f.obligor in ov.states:
+            return None
+        return priors["defense" if link.side is Side.DEFENDER else "offense"]
+
+    def p_of(link) -> float:
+        f, prior = link.finding, prior_of(link)
+        if prior is not None:
+            return prior.p
+        return ov.treaties[f.treaty] if f.treaty in ov.treaties else ov.states[f.obligor]
+
+    def beta_of(link) -> tuple[float, float]:
+        prior = prior_of(link)
+        return (0.0, 0.0) if prior is None else (prior.honoured + 0.5, prior.cases - prior.honoured + 0.5)
 
     foes = tuple(np.array(sorted(col[s] for s in k.adversaries if s in col)) if k.adversaries else None for k in links)
     # an obligor honours a commitment or not in a draw, whichever ally it is owed to (the data's unit: ally-war)
@@ -232,6 +249,7 @@ def problem(sc: Scenario, priors: dict[str, Prior] | None = None, overrides: Ove
         defender=np.array([k.side is Side.DEFENDER for k in links], dtype=bool),
         commitment=np.array([commitments[key] for key in keys], dtype=np.int32),
         p=np.array([p_of(first[key]) for key in commitments], dtype=np.float32),
+        beta=np.array([beta_of(first[key]) for key in commitments], dtype=np.float64).reshape(-1, 2),
         foes=foes,
         fellows=tuple(np.array(sorted(col[s] for s in ix.members.get(k.finding.treaty, ()) if s in col), dtype=np.int64)
                       for k in links),
@@ -265,6 +283,33 @@ def bernoulli_words(rng: np.random.Generator, p: np.ndarray, words: int) -> np.n
             np.invert(raw[j - low], out=tmp)
             (np.bitwise_or if (qc >> j) & 1 else np.bitwise_and)(row, tmp, out=row)
     return below
+
+
+def bernoulli_words_per_word(rng: np.random.Generator, p: np.ndarray) -> np.ndarray:
+    """As :func:`bernoulli_words`, with a probability per commitment and word: ``p`` is (commitments, words)
+    and the 64 draws of a word share its probability (to 2^-16)."""
+    q = np.rint(np.asarray(p, dtype=np.float64) * (1 << BITS)).astype(np.int64)
+    below = np.zeros(q.shape, dtype=np.uint64)
+    for c in range(q.shape[0]):
+        raw = rng.bit_generator.random_raw(size=(BITS, q.shape[1]))
+        row = np.zeros(q.shape[1], dtype=np.uint64)  # u < q, decided bit by bit from the least significant
+        for j in range(BITS):
+            tmp = ~raw[j]
+            row = np.where((q[c] >> j) & 1 == 1, row | tmp, row & tmp)
+        below[c] = np.where(q[c] >= 1 << BITS, ONES, row)
+    return below
+
+
+def honoured_words(pr: Problem, rng: np.random.Generator, words: int) -> np.ndarray:
+    """Which commitments are honoured, 64 draws to a word. A commitment whose probability comes from a prior
+    class takes, in every word, a rate drawn from the class's posterior (one draw per class and word, shared
+    by the class's commitments), so the uncertainty of the priors reaches the probabilities reported."""
+    if not pr.drawn_priors:
+        return bernoulli_words(rng, pr.p, words)
+    classes, which = np.unique(pr.beta, axis=0, return_inverse=True)
+    rates = np.stack([rng.beta(a, b, size=words) if a > 0 else np.zeros(words) for a, b in classes])
+    p = np.where(pr.beta[:, :1] > 0, rates[which.ravel()], pr.p[:, None].astype(np.float64))
+    return bernoulli_words_per_word(rng, p)
 
 
 def bit_counts(rows: np.ndarray) -> list[np.ndarray]:
@@ -401,16 +446,34 @@ class Tally:
     aggressor: np.ndarray
     conflict: np.ndarray
     sizes: np.ndarray  # histogram of the number of belligerents
+    # over the full words of 64 draws (each with its own draw of the prior rates): their number, and per
+    # side (defender, aggressor, conflict) and state the sum of each word's count and of its square
+    words: int = 0
+    word_sums: np.ndarray | None = None
+    word_squares: np.ndarray | None = None
 
     def __add__(self, other: Tally) -> Tally:
         n = max(self.sizes.size, other.sizes.size)
+        spread = self.word_sums is not None and other.word_sums is not None
         return Tally(
             self.draws + other.draws,
             self.defender + other.defender,
             self.aggressor + other.aggressor,
             self.conflict + other.conflict,
             np.pad(self.sizes, (0, n - self.sizes.size)) + np.pad(other.sizes, (0, n - other.sizes.size)),
+            self.words + other.words,
+            self.word_sums + other.word_sums if spread else None,
+            self.word_squares + other.word_squares if spread else None,
         )
+
+    def prior_spread(self) -> np.ndarray | None:
+        """Per side and state, the standard deviation of the probability that the priors' uncertainty
+        causes: the variance between words less the binomial variance within a word (method of moments)."""
+        if self.word_sums is None or self.words < 2:
+            return None
+        rate = self.word_sums / (64 * self.words)
+        between = (self.word_squares / 64**2 - self.words * rate**2) / (self.words - 1)
+        return np.sqrt(np.clip((between - rate * (1 - rate) / 64) / (1 - 1 / 64), 0, None))
 
 
 def _valid(draws: int, words: int) -> np.ndarray:
@@ -425,10 +488,14 @@ def run_chunk(pr: Problem, seed: int, chunk: int, draws: int) -> Tally:
     """Simulate ``draws`` wars with the generator of chunk number ``chunk`` of ``seed``, 64 to a word."""
     rng = np.random.default_rng([seed, chunk])
     words = -(-draws // 64)
-    d, a, conflict = bit_rounds(pr, bernoulli_words(rng, pr.p, words))
+    d, a, conflict = bit_rounds(pr, honoured_words(pr, rng, words))
     valid = _valid(draws, words)
-    count = [np.bitwise_count(x & valid).sum(axis=1) for x in (d, a, conflict)]
-    return Tally(draws, *count, size_histogram(d | a, valid, pr.d0.size))
+    per_word = np.stack([np.bitwise_count(x & valid) for x in (d, a, conflict)]).astype(np.int64)
+    sizes = size_histogram(d | a, valid, pr.d0.size)
+    if not pr.drawn_priors:
+        return Tally(draws, *per_word.sum(axis=2), sizes)
+    full = per_word[:, :, : draws // 64]
+    return Tally(draws, *per_word.sum(axis=2), sizes, full.shape[2], full.sum(axis=2), (full**2).sum(axis=2))
 
 
 def chunks(draws: int) -> list[tuple[int, int]]:
@@ -446,19 +513,27 @@ class Simulation:
     tally: Tally
 
     def probabilities(self) -> list[dict]:
-        """Per state: probability of joining each side, or of being bound to both (sorted by involvement)."""
+        """Per state: probability of joining each side, or of being bound to both (sorted by involvement);
+        where the priors' uncertainty was drawn, the 95% interval of each that it gives
+        (``defender_interval`` ...: the probability ± 1.96 times :meth:`Tally.prior_spread`, within [0, 1])."""
         t, n = self.tally, self.tally.draws
-        rows = [
-            {
-                "state": s,
-                "name": states.name(s),
-                "defender": t.defender[i] / n,
-                "aggressor": t.aggressor[i] / n,
-                "conflict": t.conflict[i] / n,
-            }
-            for i, s in enumerate(self.ids)
-        ]
+        spread = t.prior_spread()
+        rows = []
+        for i, s in enumerate(self.ids):
+            row = {"state": s, "name": states.name(s), "defender": t.defender[i] / n, "aggressor": t.aggressor[i] / n,
+                   "conflict": t.conflict[i] / n}
+            if spread is not None:
+                for k, side in enumerate(("defender", "aggressor", "conflict")):
+                    half = _Z95 * spread[k, i]
+                    row[f"{side}_interval"] = [float(max(0.0, row[side] - half)), float(min(1.0, row[side] + half))]
+            rows.append(row)
         return sorted(rows, key=lambda r: (-(r["defender"] + r["aggressor"] + r["conflict"]), r["state"]))
+
+    def standard_error(self) -> float:
+        """The largest Monte Carlo standard error of the probabilities reported, sqrt(p(1-p)/draws)."""
+        t = self.tally
+        p = np.concatenate([t.defender, t.aggressor, t.conflict, t.sizes]) / t.draws
+        return float(np.sqrt(p * (1 - p) / t.draws).max()) if p.size else 0.0
 
     def size_distribution(self) -> dict[int, float]:
         """Probability of each war size (number of belligerents)."""
@@ -479,6 +554,7 @@ class Simulation:
             ],
             "war_size": {str(k): v for k, v in self.size_distribution().items()},
             "mean_war_size": self.mean_size(),
+            "mc_standard_error": self.standard_error(),
         }
 
 

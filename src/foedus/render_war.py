@@ -55,16 +55,27 @@ def cascade(c: Cascade) -> Group:
 def simulation(s: Simulation, event: Event | None = None) -> Group:
     """Probability of each state joining each side, and the distribution of the war's size."""
     table = Table(title=(f"{event_title(event)}: " if event is not None else "") + f"{s.tally.draws:,} draws, seed {s.seed}")
+    rows = s.probabilities()
+    ranged = bool(rows) and "defender_interval" in rows[0]
     for col in ("state", "joins defender", "joins aggressor", "bound to both (stays out)"):
         table.add_column(col, justify="left" if col == "state" else "right")
-    for r in s.probabilities():
-        table.add_row(r["name"], f"{r['defender']:.3f}", f"{r['aggressor']:.3f}", f"{r['conflict']:.3f}")
+
+    def cell(r: dict, side: str) -> str:
+        lo, hi = r.get(f"{side}_interval", (None, None))
+        return f"{r[side]:.3f}" + (f" [{lo:.2f}–{hi:.2f}]" if ranged and hi > 0 else "")
+
+    for r in rows:
+        table.add_row(r["name"], cell(r, "defender"), cell(r, "aggressor"), cell(r, "conflict"))
     sizes = Table(title="war size (belligerents)")
     sizes.add_column("size", justify="right")
     sizes.add_column("probability", justify="right")
     for k, p in s.size_distribution().items():
         sizes.add_row(str(k), f"{p:.4f}")
-    return Group(table, sizes, Text(f"expected size {s.mean_size():.3f}"))
+    notes = [Text("[..]: 95% interval from the priors' uncertainty (a rate drawn from each class's posterior "
+                  "for every 64 draws)", style="dim")] if ranged else []
+    return Group(table, sizes, Text(f"expected size {s.mean_size():.3f}"), *notes,
+                 Text(f"Monte Carlo standard error of each probability at most {s.standard_error():.4f} "
+                      f"({s.tally.draws:,} draws)", style="dim"))
 
 
 def priors(table: dict[str, Prior]) -> Group:

@@ -23,6 +23,8 @@ from .errors import FoedusError
 
 Distance = Literal["absolute", "squared"]
 MEASURES = ("s", "kappa", "pi", "tau-b")
+# panel columns renamed when every similarity column became {measure}_{ties}_{metric}
+RENAMED = {"taub_valued": "taub_valued_ord", "taub_binary": "taub_binary_ord"}
 
 
 def _distances(levels: int, distance: Distance) -> np.ndarray:
@@ -124,6 +126,9 @@ def scott_pi(x: np.ndarray, y: np.ndarray, levels: int = 4, distance: Distance =
 def validate(measures: tuple[str, ...], distance: str) -> None:
     """Raise unless every measure is known and the distance is absolute or squared."""
     unknown = [m for m in measures if m not in MEASURES]
+    if unknown and unknown[0] in RENAMED:
+        raise FoedusError(f"{unknown[0]!r} is the old name of the column {RENAMED[unknown[0]]!r}, not a measure "
+                          f"(choose from {', '.join(MEASURES)})")
     if unknown:
         raise FoedusError(f"unknown similarity measure {unknown[0]!r} (choose from {', '.join(MEASURES)})")
     _distances(2, distance)  # type: ignore[arg-type]
