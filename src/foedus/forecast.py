@@ -320,26 +320,27 @@ def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cas
     The wars given (the training wars only) are dealt into :data:`CV_FOLDS` folds in order of their
     number; each fold is scored by a model fitted on the others exactly as :func:`fit` fits (ranges held),
     along the path of penalties from the strongest down, each fit starting from the previous one.
-    With fewer wars than folds, each war is a fold.
+    With fewer wars than folds, each war is a fold; with one war, or no fold that can be fitted, the
+    grid's middle.
     """
     from sklearn.linear_model import PoissonRegressor
 
     wars = np.unique(cases)
     k = min(CV_FOLDS, wars.size)
-    if k < 2:
-        return ALPHAS[len(ALPHAS) // 2]
-    fold = np.searchsorted(wars, cases) % k
+    fold = np.searchsorted(wars, cases) % max(k, 1)
     loglik = np.zeros(len(ALPHAS))
-    for j in range(k):
+    scored = False
+    for j in range(k if k >= 2 else 0):
         train, test = fold != j, fold == j
         if not joined[train].any():
             continue
+        scored = True
         path = PoissonRegressor(solver="newton-cholesky", max_iter=1000, warm_start=True)
         for i in reversed(range(len(ALPHAS))):
             m = _fit_at(x[train], joined[train], log_members[train], ALPHAS[i], {}, path)
             log_rate = m.log_rates_of(x[test], log_members[test])
             loglik[i] += float(joined[test] @ log_rate - np.exp(log_rate).sum())
-    return ALPHAS[int(np.argmax(loglik))]
+    return ALPHAS[int(np.argmax(loglik))] if scored else ALPHAS[len(ALPHAS) // 2]
 
 
 def fit(df: pl.DataFrame, reference: Path) -> Model:
