@@ -318,8 +318,9 @@ def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cas
     """The penalty of :data:`ALPHAS` with the best out-of-fold Poisson log-likelihood, folds grouped by war.
 
     The wars given (the training wars only) are dealt into :data:`CV_FOLDS` folds in order of their
-    number; each fold is scored by a model fitted on the others exactly as :func:`fit` fits (ranges held),
-    along the path of penalties from the strongest down, each fit starting from the previous one.
+    number; each fold is scored by a model fitted on the others exactly as :func:`fit` fits (ranges held).
+    The penalties are tried from the strongest down, each fold's fit starting from its previous one, and
+    the path stops once the summed log-likelihood has fallen below its best at two successive penalties.
     With fewer wars than folds, each war is a fold; with one war, or no fold that can be fitted, the
     grid's middle.
     """
@@ -328,19 +329,25 @@ def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cas
     wars = np.unique(cases)
     k = min(CV_FOLDS, wars.size)
     fold = np.searchsorted(wars, cases) % max(k, 1)
-    loglik = np.zeros(len(ALPHAS))
-    scored = False
-    for j in range(k if k >= 2 else 0):
-        train, test = fold != j, fold == j
-        if not joined[train].any():
-            continue
-        scored = True
-        path = PoissonRegressor(solver="newton-cholesky", max_iter=1000, warm_start=True)
-        for i in reversed(range(len(ALPHAS))):
-            m = _fit_at(x[train], joined[train], log_members[train], ALPHAS[i], {}, path)
+    folds = [(fold != j, fold == j) for j in range(k if k >= 2 else 0)]
+    folds = [(train, test) for train, test in folds if joined[train].any()]
+    if not folds:
+        return ALPHAS[len(ALPHAS) // 2]
+    paths = [PoissonRegressor(solver="newton-cholesky", max_iter=1000, warm_start=True) for _ in folds]
+    best, best_loglik, worse = ALPHAS[-1], -np.inf, 0
+    for alpha in reversed(ALPHAS):
+        loglik = 0.0
+        for (train, test), path in zip(folds, paths, strict=True):
+            m = _fit_at(x[train], joined[train], log_members[train], alpha, {}, path)
             log_rate = m.log_rates_of(x[test], log_members[test])
-            loglik[i] += float(joined[test] @ log_rate - np.exp(log_rate).sum())
-    return ALPHAS[int(np.argmax(loglik))] if scored else ALPHAS[len(ALPHAS) // 2]
+            loglik += float(joined[test] @ log_rate - np.exp(log_rate).sum())
+        if loglik > best_loglik:
+            best, best_loglik, worse = alpha, loglik, 0
+        else:
+            worse += 1
+            if worse == 2:
+                break
+    return best
 
 
 def fit(df: pl.DataFrame, reference: Path) -> Model:
