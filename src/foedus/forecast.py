@@ -167,9 +167,8 @@ def case_rows(case: Case, corpus: Corpus, cov: Covariates, event: Event | None =
             tie, cls, treaty = _strongest(found)
             allied = sid is not None and s_sid in ob.allies.get(sid, ())
             allied_other = sid is not None and o_sid in ob.allies.get(sid, ())
-            same, _, joined = cov.disputes(c, cs, case.start)
+            same, against, joined = cov.disputes(c, cs, case.start)
             _, against_other, _ = cov.disputes(c, co, case.start)
-            _, against, _ = cov.disputes(c, cs, case.start)
             rows.append(
                 {
                     "case": case.id,
