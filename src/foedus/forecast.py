@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -38,6 +39,9 @@ from .model import Event, Kind, Status, Strength
 from .places import home
 from .reliability import BF_FILE, estimate
 from .wars import Case
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import PoissonRegressor
 
 # L2 penalties tried, α/2 · |coef|² against the whole training likelihood: a grid fixed a priori
 ALPHAS = tuple(10.0 ** (k / 2) for k in range(-2, 7))  # 0.1 .. 1000
@@ -288,7 +292,12 @@ class Model:
 
 
 def _fit_at(
-    x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, alpha: float, rates: dict[str, float], reg=None
+    x: np.ndarray,
+    joined: np.ndarray,
+    log_members: np.ndarray,
+    alpha: float,
+    rates: dict[str, float],
+    reg: PoissonRegressor | None = None,
 ) -> Model:
     """The Poisson regression of ``joined`` on ``x`` with exposure 1/members and L2 penalty ``alpha``.
 
