@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foedus import backtest as bt
+from foedus import forecast as fc
 from foedus.forecast import by_state
 
 probs = st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=200)
@@ -95,3 +96,38 @@ def test_classification_counts_right_and_wrong_sides():
     c = bt.classification(pl.Series(["A", "A", "B", None]), d)
     assert (c["predicted"], c["right_side"], c["wrong_side"]) == (3, 1, 1)
     assert c["recall"] == 0.5 and math.isclose(c["precision"], 1 / 3)
+
+
+def _synthetic(seed: int, signal: float, wars: int = 30, states: int = 25) -> tuple[np.ndarray, ...]:
+    """Wars of ``states`` rows with three features; joining is Poisson with rate exp(signal·x0 - 3)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(wars * states, 3))
+    cases = np.repeat(np.arange(wars), states)
+    joined = (rng.poisson(np.exp(signal * x[:, 0] - 3.0)) > 0).astype(float)
+    return x, joined, np.full(x.shape[0], np.log(states)), cases
+
+
+def test_the_penalty_chosen_inside_the_training_wars_is_weaker_when_the_features_carry_signal():
+    x, joined, lm, cases = _synthetic(1, signal=0.0)
+    noise = fc.choose_alpha(x, joined, lm, cases)
+    x, joined, lm, cases = _synthetic(1, signal=2.0)
+    signal = fc.choose_alpha(x, joined, lm, cases)
+    assert noise in fc.ALPHAS and signal in fc.ALPHAS
+    assert signal < noise
+
+
+def test_the_penalty_falls_back_to_the_grids_middle_when_no_fold_can_be_fitted():
+    x, joined, lm, cases = _synthetic(2, signal=1.0, wars=1)
+    assert fc.choose_alpha(x, joined, lm, cases) == fc.ALPHAS[len(fc.ALPHAS) // 2]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6), st.integers(min_value=0, max_value=2**16))
+def test_a_scored_rate_stays_inside_the_training_range_so_no_probability_is_0_or_1(far, seed):
+    x, joined, lm, cases = _synthetic(seed, signal=3.0, wars=8)
+    m = fc._fit_at(x, joined, lm, 0.1, {})
+    scored = np.vstack([x[:5], np.full((1, 3), far), -np.full((1, 3), far)])
+    log_rate = m.log_rates_of(scored, np.full(scored.shape[0], lm[0]))
+    assert ((log_rate >= m.eta_low - lm[0] - 1e-9) & (log_rate <= m.eta_high - lm[0] + 1e-9)).all()
+    p = -np.expm1(-2 * np.exp(log_rate))  # both sides at the same rate
+    assert ((p > 0) & (p < 1)).all()

@@ -7,9 +7,11 @@ size), whether the obligation cascade brings it in on that side, alliances with 
 Berkemeier–Fuhrmann fulfilment rate of the obligation's class (estimated on the training wars only),
 major-power status, capabilities, contiguity, distance and region, rivalry, and earlier militarized
 disputes with the same actors. One L2-regularised Poisson regression of the joining rate with the
-system's size as exposure (scikit-learn; :func:`fit`) is fitted on the rows of both sides; its
-regularisation strength is fixed a priori (:data:`ALPHA`, on standardised features), never tuned on
-scored wars. A state joins at all with probability 1 - exp(-(rate A + rate B)) (:func:`by_state`).
+system's size as exposure (scikit-learn; :func:`fit`) is fitted on the rows of both sides. Its
+regularisation strength is chosen from a grid fixed a priori (:data:`ALPHAS`, on standardised features)
+by cross-validation grouped by war inside the training wars only (:func:`choose_alpha`), never on
+scored wars. A scored row's linear predictor is held inside the range the training rows reached. A
+state joins at all with probability 1 - exp(-(rate A + rate B)) (:func:`by_state`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -37,7 +40,12 @@ from .places import home
 from .reliability import BF_FILE, estimate
 from .wars import Case
 
-ALPHA = 1.0  # L2 penalty: ALPHA/2 · |coef|² against the whole training likelihood, fixed a priori
+if TYPE_CHECKING:
+    from sklearn.linear_model import PoissonRegressor
+
+# L2 penalties tried, α/2 · |coef|² against the whole training likelihood: a grid fixed a priori
+ALPHAS = tuple(10.0 ** (k / 2) for k in range(-2, 7))  # 0.1 .. 1000
+CV_FOLDS = 5  # folds of training wars for choosing α
 VERSION = 4  # of the feature table; part of the cache key
 HELP = (Kind.DEFENSE, Kind.OFFENSE)
 SIDE = {"A": Side.AGGRESSOR, "B": Side.DEFENDER}
@@ -163,9 +171,8 @@ def case_rows(case: Case, corpus: Corpus, cov: Covariates, event: Event | None =
             tie, cls, treaty = _strongest(found)
             allied = sid is not None and s_sid in ob.allies.get(sid, ())
             allied_other = sid is not None and o_sid in ob.allies.get(sid, ())
-            same, _, joined = cov.disputes(c, cs, case.start)
+            same, against, joined = cov.disputes(c, cs, case.start)
             _, against_other, _ = cov.disputes(c, co, case.start)
-            _, against, _ = cov.disputes(c, cs, case.start)
             rows.append(
                 {
                     "case": case.id,
@@ -263,12 +270,20 @@ class Model:
     high: np.ndarray
     coef: np.ndarray
     intercept: float
+    eta_low: float  # the training range of the linear predictor (exposure aside): scored values are held inside it
+    eta_high: float
+    alpha: float  # the L2 penalty chosen inside the training wars
     rates: dict[str, float]
     base_rate: float  # share of (case, state) pairs in training that joined either side
 
     def log_rates(self, df: pl.DataFrame) -> np.ndarray:
         """Log of each row's joining rate, the system-size exposure included."""
-        return self.contributions(df).sum(axis=1) + self.intercept - df["log_members"].to_numpy()
+        return self.log_rates_of(design(df, self.rates), df["log_members"].to_numpy())
+
+    def log_rates_of(self, x: np.ndarray, log_members: np.ndarray) -> np.ndarray:
+        """:meth:`log_rates` of a feature matrix (from :func:`design`) and the rows' log system sizes."""
+        eta = ((np.clip(x, self.low, self.high) - self.mean) / self.scale) @ self.coef + self.intercept
+        return np.clip(eta, self.eta_low, self.eta_high) - log_members
 
     def contributions(self, df: pl.DataFrame) -> np.ndarray:
         """Per row and feature, the feature's share of the log rate (coefficient × standardised value)."""
@@ -276,38 +291,90 @@ class Model:
         return ((x - self.mean) / self.scale) * self.coef
 
 
-def fit(df: pl.DataFrame, reference: Path) -> Model:
-    """Fit on the rows of ``df`` (its cases are the training wars).
+def _fit_at(
+    x: np.ndarray,
+    joined: np.ndarray,
+    log_members: np.ndarray,
+    alpha: float,
+    rates: dict[str, float],
+    reg: PoissonRegressor | None = None,
+) -> Model:
+    """The Poisson regression of ``joined`` on ``x`` with exposure 1/members and L2 penalty ``alpha``.
 
-    A Poisson regression of joining with exposure 1/(system members), fitted as the rate y·members with
-    weight 1/members (the same likelihood): the expected number of joiners of a war does not grow with
-    the number of states, so the era's system size is not extrapolated as a trend. Scored feature values
-    outside the training range are read as the range's edge.
+    Fitted as the rate joined·members with weight 1/members (the same likelihood), by Newton's method;
+    ``reg``, a scikit-learn ``PoissonRegressor`` with ``warm_start``, starts from its last fit on the same rows.
     """
     from sklearn.linear_model import PoissonRegressor
 
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    members = np.exp(log_members)
+    weight = 1.0 / members
+    reg = reg or PoissonRegressor(solver="newton-cholesky", max_iter=1000)
+    reg.set_params(alpha=alpha / weight.sum())
+    reg.fit(z, joined * members, sample_weight=weight)
+    eta = z @ reg.coef_ + reg.intercept_
+    base = float(joined.sum() / (joined.size / 2))  # two rows (sides) per pair
+    return Model(
+        mean, scale, x.min(axis=0), x.max(axis=0), reg.coef_, float(reg.intercept_),
+        float(eta.min()), float(eta.max()), alpha, rates, base,
+    )  # fmt: skip
+
+
+def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cases: np.ndarray) -> float:
+    """The penalty of :data:`ALPHAS` with the best out-of-fold Poisson log-likelihood, folds grouped by war.
+
+    The wars given (the training wars only) are dealt into :data:`CV_FOLDS` folds in order of their
+    number; each fold is scored by a model fitted on the others exactly as :func:`fit` fits (ranges held).
+    The penalties are tried from the strongest down, each fold's fit starting from its previous one, and
+    the path stops once the summed log-likelihood has fallen below its best at two successive penalties.
+    With fewer wars than folds, each war is a fold; with one war, or no fold that can be fitted, the
+    grid's middle.
+    """
+    from sklearn.linear_model import PoissonRegressor
+
+    wars = np.unique(cases)
+    k = min(CV_FOLDS, wars.size)
+    fold = np.searchsorted(wars, cases) % max(k, 1)
+    folds = [(fold != j, fold == j) for j in range(k if k >= 2 else 0)]
+    folds = [(train, test) for train, test in folds if joined[train].any()]
+    if not folds:
+        return ALPHAS[len(ALPHAS) // 2]
+    paths = [PoissonRegressor(solver="newton-cholesky", max_iter=1000, warm_start=True) for _ in folds]
+    best, best_loglik, worse = ALPHAS[-1], -np.inf, 0
+    for alpha in reversed(ALPHAS):
+        loglik = 0.0
+        for (train, test), path in zip(folds, paths, strict=True):
+            m = _fit_at(x[train], joined[train], log_members[train], alpha, {}, path)
+            log_rate = m.log_rates_of(x[test], log_members[test])
+            loglik += float(joined[test] @ log_rate - np.exp(log_rate).sum())
+        if loglik > best_loglik:
+            best, best_loglik, worse = alpha, loglik, 0
+        else:
+            worse += 1
+            if worse == 2:
+                break
+    return best
+
+
+def fit(df: pl.DataFrame, reference: Path) -> Model:
+    """Fit on the rows of ``df`` (its cases are the training wars), the penalty chosen among them.
+
+    A Poisson regression of joining with exposure 1/(system members): the expected number of joiners
+    of a war does not grow with the number of states, so the era's system size is not extrapolated as
+    a trend. Scored feature values, and the linear predictor, outside their training range are read as
+    the range's edge: the model says nothing beyond what it was fitted on, and no rate is unbounded.
+    """
     if df.is_empty() or not df["joined"].any():
         raise FoedusError("no training case with a joiner: the forecast cannot be fitted")
     rates = bf_rates(reference, df["case"].unique().to_list())
     x = design(df, rates)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    members = np.exp(df["log_members"].to_numpy())
-    weight = 1.0 / members
-    model = PoissonRegressor(alpha=ALPHA / weight.sum(), max_iter=1000)
+    joined = df["joined"].to_numpy().astype(np.float64)
+    log_members = df["log_members"].to_numpy()
     with threadpool_limits(limits=1):  # BLAS threads only spin on a problem this small
-        model.fit((x - mean) / scale, df["joined"].to_numpy() * members, sample_weight=weight)
-    pairs = df.filter(pl.col("side") == "A").height
-    return Model(
-        mean,
-        scale,
-        x.min(axis=0),
-        x.max(axis=0),
-        model.coef_,
-        float(model.intercept_),
-        rates,
-        df["joined"].sum() / pairs,
-    )
+        alpha = choose_alpha(x, joined, log_members, df["case"].to_numpy())
+        return _fit_at(x, joined, log_members, alpha, rates)
 
 
 def by_state(df: pl.DataFrame, log_rate: np.ndarray) -> pl.DataFrame:
