@@ -163,3 +163,15 @@ def test_disputes_are_scored_in_folds_and_time_splits(atop):
     folds = scorings[0].pairs
     assert folds.height == df.height // 2 and folds["case"].n_unique() == len({c.id for c in cases})
     assert ((folds["p_any"] > 0) & (folds["p_any"] < 1)).all()
+
+
+def test_a_dispute_number_never_selects_a_wars_fulfilment_cases(atop):
+    from foedus.wars import MID_FILE, read_mids
+
+    mids = read_mids(atop / MID_FILE)
+    cases = [c for c in mids if c.id in (4, 20, 22, 23, 69) or c.start.year == 1950]  # the first five are also war numbers
+    df = fc.table(cases, store.active_corpus(), atop, "mids-test", [atop / MID_FILE])
+    numbers = df["case"].unique().to_list()
+    assert fc.bf_rates(atop, numbers) != fc.bf_rates(atop, ())
+    assert fc.fit(df, atop).rates == fc.bf_rates(atop, numbers)
+    assert fc.fit(df, atop, bf_wars=()).rates == {"defense": 0.5, "offense": 0.5}

@@ -358,8 +358,12 @@ def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cas
     return best
 
 
-def fit(df: pl.DataFrame, reference: Path) -> Model:
+def fit(df: pl.DataFrame, reference: Path, bf_wars: Iterable[int] | None = None) -> Model:
     """Fit on the rows of ``df`` (its cases are the training wars), the penalty chosen among them.
+
+    The fulfilment rates are estimated from the Berkemeier–Fuhrmann cases of ``bf_wars`` (IWD war
+    numbers), by default the training wars themselves; cases that are not IWD wars (disputes) pass
+    their own list, so a dispute number is never read as a war's.
 
     A Poisson regression of joining with exposure 1/(system members): the expected number of joiners
     of a war does not grow with the number of states, so the era's system size is not extrapolated as
@@ -368,7 +372,7 @@ def fit(df: pl.DataFrame, reference: Path) -> Model:
     """
     if df.is_empty() or not df["joined"].any():
         raise FoedusError("no training case with a joiner: the forecast cannot be fitted")
-    rates = bf_rates(reference, df["case"].unique().to_list())
+    rates = bf_rates(reference, df["case"].unique().to_list() if bf_wars is None else bf_wars)
     x = design(df, rates)
     joined = df["joined"].to_numpy().astype(np.float64)
     log_members = df["log_members"].to_numpy()
