@@ -32,8 +32,10 @@ import numpy as np
 from . import places, states
 from .corpus.loader import Corpus
 from .engine import assess_event, make_event
-from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, ScopeClause, Status, Strength, Treaty
+from .model import (Act, ConditionKind, Event, Finding, Kind, Obligation, Place, PlaceKind, ScopeClause, Status, Strength,
+                    Treaty)
 from .store import active_corpus
+from .strength import strength
 
 NOT = -1  # round value of a state that never enters
 LEGAL_READING = (
@@ -226,16 +228,40 @@ def _key(f: Finding) -> tuple[str, str]:
     return f.treaty, f.obligation
 
 
+def _cut(treaties: Iterable[Treaty], keep: Callable[[Treaty, Obligation], bool]) -> Corpus:
+    """The treaties with only the obligations ``keep`` admits, those left with none dropped.
+
+    The engine judges each obligation on its own (its treaty, members and event), so the findings of
+    the obligations kept are those the whole treaties give; the others are never judged.
+    """
+    out = []
+    for t in treaties:
+        obs = tuple(ob for ob in t.obligations if keep(t, ob))
+        if obs:
+            out.append(t if len(obs) == len(t.obligations) else t.model_copy(update={"obligations": obs}))
+    return Corpus(out)
+
+
+def _helps(kind: Kind) -> Callable[[Treaty, Obligation], bool]:
+    """Whether an obligation of ``kind`` promises help: the only ones that can bring anyone in (see :func:`_links`)."""
+    return lambda _t, ob: ob.kind is kind and strength(ob) >= Strength.CONST
+
+
 def _defence_links(
     sid: str, place: Place, sub: Corpus, adversaries: dict[tuple[str, str], frozenset[str]], on: date
 ) -> list[Link]:
     """Defence links owed to ``sid`` attacked at ``place`` by an unnamed state and by the adversaries named."""
-    plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), sub).findings
-    links = _links([f for f in plain if _key(f) not in adversaries], Side.DEFENDER, adversaries)
     foes = tuple(sorted({s for t in sub for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid}))
-    if foes:
-        named = assess_event(Event(attackers=foes, target=sid, place=place, on=on), sub).findings
-        links += _links([f for f in named if _key(f) in adversaries], Side.DEFENDER, adversaries)
+    sub = _cut(sub, _helps(Kind.DEFENSE))
+    unnamed = _cut(sub, lambda t, ob: (t.id, ob.id) not in adversaries)
+    links = []
+    if len(unnamed):
+        plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), unnamed).findings
+        links += _links(plain, Side.DEFENDER, adversaries)
+    named = _cut(sub, lambda t, ob: (t.id, ob.id) in adversaries)
+    if foes and len(named):
+        found = assess_event(Event(attackers=foes, target=sid, place=place, on=on), named).findings
+        links += _links(found, Side.DEFENDER, adversaries)
     return links
 
 
@@ -261,8 +287,10 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
         # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
         links += _defence_links(sid, places.home(sid), sub, adversaries, on)
         # as an aggressor: only offence obligations owed to it (no particular target)
-        attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
-        links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
+        offence = _cut(sub, _helps(Kind.OFFENSE))
+        if len(offence):
+            attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
+            links += _links(assess_event(attacking, offence).findings, Side.AGGRESSOR, adversaries)
     ids = tuple(sorted(set(by_party) | named))
     members = {t.id: frozenset(t.members_on(on)) for t in in_force}
     return CascadeIndex(on, ids, links, treaties_of, adversaries, Scoped.of(by_party), members)
