@@ -343,12 +343,18 @@ class Propagator:
             for k in ks:
                 ct[at[int(index.beneficiary[k])], at[int(index.obligor[k])]] += 1.0
             self.fellows.append((mem, ct))
+        # which treaties each state is a party to (states × treaties): one product per round finds the wars in
+        # which a treaty has both an aggressor and a frontier state among its parties
+        self.parties = np.zeros((n, len(self.fellows)), dtype=np.float32)
+        for j, (mem, _) in enumerate(self.fellows):
+            self.parties[mem, j] = 1.0
 
     def padded(self, n: int) -> Propagator:
         """The same links over ``n`` states, the extra ones having none."""
         out = copy.copy(self)
         extra = n - self.matrix[True].shape[1]
         out.matrix = {k: np.pad(m, ((0, 0), (0, extra))) for k, m in self.matrix.items()}
+        out.parties = np.pad(self.parties, ((0, extra), (0, 0)))
         out.special = {
             k: (b, np.where(f == m.shape[1], n, f), st, o)
             for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)
@@ -360,18 +366,21 @@ class Propagator:
 
         A defender-side link does not count in a war where an aggressor is a party to its treaty.
         """
-        live, counts = self.live[defender], np.zeros(frontier.shape, dtype=np.float32)
-        sub = frontier[:, live]
+        found = np.zeros(frontier.shape, dtype=bool)
+        sub = frontier[:, self.live[defender]]
         rows = np.flatnonzero(sub.any(axis=1))
         if not rows.size:
-            return counts > 0
-        counts[rows] = sub[rows].astype(np.float32) @ self.matrix[defender]
-        if defender:
-            for mem, ct in self.fellows:
-                hit = np.flatnonzero(aggressors[:, mem].any(axis=1) & frontier[:, mem].any(axis=1))
-                if hit.size:
-                    counts[np.ix_(hit, mem)] -= frontier[np.ix_(hit, mem)].astype(np.float32) @ ct
-        return counts > 0.5
+            return found
+        counts = sub[rows].astype(np.float32) @ self.matrix[defender]
+        if defender and self.fellows:
+            mine = frontier[rows]
+            both = (aggressors[rows].astype(np.float32) @ self.parties > 0) & (mine.astype(np.float32) @ self.parties > 0)
+            for j in np.flatnonzero(both.any(axis=0)).tolist():
+                mem, ct = self.fellows[j]
+                hit = np.flatnonzero(both[:, j])
+                counts[np.ix_(hit, mem)] -= mine[np.ix_(hit, mem)].astype(np.float32) @ ct
+        found[rows] = counts > 0.5
+        return found
 
     def __call__(
         self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
@@ -406,6 +415,12 @@ class Rounds:
         return ((self.defender >= 0) | (self.aggressor >= 0)).sum(axis=1)
 
 
+def cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) indices of a 2-d boolean array's True cells, as ``np.nonzero`` gives them, faster."""
+    flat = np.flatnonzero(mask)
+    return np.divmod(flat, mask.shape[1])
+
+
 def advance(
     d0: np.ndarray,
     a0: np.ndarray,
@@ -428,34 +443,34 @@ def advance(
     ra = np.where(a0, 0, NOT).astype(np.int16)
     rc = np.full(d0.shape, NOT, dtype=np.int16)
     rl = np.full(d0.shape, NOT, dtype=np.int16)
-    final = (rd, ra, rc, rl)
     # the wars still growing, compacted: rows leave the working set when they reach their fixed point
     rows = np.arange(d0.shape[0])
     d, a, fd, fa = d0.copy(), a0.copy(), d0 & sources, a0 & sources
-    work = [rd.copy(), ra.copy(), rc.copy(), rl.copy()]
+    free = ~initial  # out of the war and not yet in conflict
+    unlate = ~initial  # not a round-0 belligerent, not yet bound to the other side while fighting
     for r in range(1, d0.shape[1] + 2):
         new_d, new_a = propagate(rows, fd, fa, d, a, sources)
         cand_d |= new_d
         cand_a |= new_a
-        out = ~(d | a) & (work[2] < 0)
-        both = cand_d & cand_a & out
-        fd, fa = cand_d & ~cand_a & out, cand_a & ~cand_d & out
-        late = ((cand_d & a) | (cand_a & d)) & ~initial & (work[3] < 0)
-        for rounds, mask in zip(work, (fd, fa, both, late), strict=True):
-            rounds[mask] = r
+        fd, fa = cand_d & free, cand_a & free
+        both = fd & fa
+        fd ^= both
+        fa ^= both
+        late = ((cand_d & a) | (cand_a & d)) & unlate
+        for rounds, mask in ((rd, fd), (ra, fa), (rc, both), (rl, late)):
+            i, j = cells(mask)  # sparse: a few entrants per war
+            rounds[rows[i], j] = r
+        unlate &= ~late
         d |= fd
         a |= fa
+        free &= ~(d | a | both)
         growing = fd.any(axis=1) | fa.any(axis=1)
         if not growing.all():
-            done = ~growing
-            for whole, part in zip(final, work, strict=True):
-                whole[rows[done]] = part[done]
             if not growing.any():
                 break
-            rows, d, a, fd, fa, cand_d, cand_a, initial, sources = (
-                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, initial, sources)
+            rows, d, a, fd, fa, cand_d, cand_a, free, unlate, sources = (
+                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, free, unlate, sources)
             )
-            work = [w[growing] for w in work]
     return Rounds(rd, ra, rc, rl)
 
 
