@@ -252,14 +252,14 @@ def _defence_links(
 ) -> list[Link]:
     """Defence links owed to ``sid`` attacked at ``place`` by an unnamed state and by the adversaries named."""
     foes = tuple(sorted({s for t in sub for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid}))
-    sub = _cut(sub, _helps(Kind.DEFENSE))
-    unnamed = _cut(sub, lambda t, ob: (t.id, ob.id) not in adversaries)
+    helps = _helps(Kind.DEFENSE)
     links = []
+    unnamed = _cut(sub, lambda t, ob: helps(t, ob) and (t.id, ob.id) not in adversaries)
     if len(unnamed):
         plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), unnamed).findings
         links += _links(plain, Side.DEFENDER, adversaries)
-    named = _cut(sub, lambda t, ob: (t.id, ob.id) in adversaries)
-    if foes and len(named):
+    named = _cut(sub, lambda t, ob: helps(t, ob) and (t.id, ob.id) in adversaries) if foes else ()
+    if len(named):
         found = assess_event(Event(attackers=foes, target=sid, place=place, on=on), named).findings
         links += _links(found, Side.DEFENDER, adversaries)
     return links
