@@ -32,8 +32,10 @@ import numpy as np
 from . import places, states
 from .corpus.loader import Corpus
 from .engine import assess_event, make_event
-from .model import Act, ConditionKind, Event, Finding, Kind, Place, PlaceKind, ScopeClause, Status, Strength, Treaty
+from .model import (Act, ConditionKind, Event, Finding, Kind, Obligation, Place, PlaceKind, ScopeClause, Status, Strength,
+                    Treaty)
 from .store import active_corpus
+from .strength import strength
 
 NOT = -1  # round value of a state that never enters
 LEGAL_READING = (
@@ -226,16 +228,40 @@ def _key(f: Finding) -> tuple[str, str]:
     return f.treaty, f.obligation
 
 
+def _cut(treaties: Iterable[Treaty], keep: Callable[[Treaty, Obligation], bool]) -> Corpus:
+    """The treaties with only the obligations ``keep`` admits, those left with none dropped.
+
+    The engine judges each obligation on its own (its treaty, members and event), so the findings of
+    the obligations kept are those the whole treaties give; the others are never judged.
+    """
+    out = []
+    for t in treaties:
+        obs = tuple(ob for ob in t.obligations if keep(t, ob))
+        if obs:
+            out.append(t if len(obs) == len(t.obligations) else t.model_copy(update={"obligations": obs}))
+    return Corpus(out)
+
+
+def _helps(kind: Kind) -> Callable[[Treaty, Obligation], bool]:
+    """Whether an obligation of ``kind`` promises help: the only ones that can bring anyone in (see :func:`_links`)."""
+    return lambda _t, ob: ob.kind is kind and strength(ob) >= Strength.CONST
+
+
 def _defence_links(
     sid: str, place: Place, sub: Corpus, adversaries: dict[tuple[str, str], frozenset[str]], on: date
 ) -> list[Link]:
     """Defence links owed to ``sid`` attacked at ``place`` by an unnamed state and by the adversaries named."""
-    plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), sub).findings
-    links = _links([f for f in plain if _key(f) not in adversaries], Side.DEFENDER, adversaries)
     foes = tuple(sorted({s for t in sub for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid}))
-    if foes:
-        named = assess_event(Event(attackers=foes, target=sid, place=place, on=on), sub).findings
-        links += _links([f for f in named if _key(f) in adversaries], Side.DEFENDER, adversaries)
+    helps = _helps(Kind.DEFENSE)
+    links = []
+    unnamed = _cut(sub, lambda t, ob: helps(t, ob) and (t.id, ob.id) not in adversaries)
+    if len(unnamed):
+        plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), unnamed).findings
+        links += _links(plain, Side.DEFENDER, adversaries)
+    named = _cut(sub, lambda t, ob: helps(t, ob) and (t.id, ob.id) in adversaries) if foes else ()
+    if len(named):
+        found = assess_event(Event(attackers=foes, target=sid, place=place, on=on), named).findings
+        links += _links(found, Side.DEFENDER, adversaries)
     return links
 
 
@@ -261,8 +287,10 @@ def compile_index(corpus: Corpus, on: date) -> CascadeIndex:
         # attacked on its home territory by an unnamed state, and by the adversaries its treaties name
         links += _defence_links(sid, places.home(sid), sub, adversaries, on)
         # as an aggressor: only offence obligations owed to it (no particular target)
-        attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
-        links += _links(assess_event(attacking, sub).findings, Side.AGGRESSOR, adversaries)
+        offence = _cut(sub, _helps(Kind.OFFENSE))
+        if len(offence):
+            attacking = Event(attackers=(sid,), target="", place=Place(name="", state=""), on=on)
+            links += _links(assess_event(attacking, offence).findings, Side.AGGRESSOR, adversaries)
     ids = tuple(sorted(set(by_party) | named))
     members = {t.id: frozenset(t.members_on(on)) for t in in_force}
     return CascadeIndex(on, ids, links, treaties_of, adversaries, Scoped.of(by_party), members)
@@ -315,12 +343,18 @@ class Propagator:
             for k in ks:
                 ct[at[int(index.beneficiary[k])], at[int(index.obligor[k])]] += 1.0
             self.fellows.append((mem, ct))
+        # which treaties each state is a party to (states × treaties): one product per round finds the wars in
+        # which a treaty has both an aggressor and a frontier state among its parties
+        self.parties = np.zeros((n, len(self.fellows)), dtype=np.float32)
+        for j, (mem, _) in enumerate(self.fellows):
+            self.parties[mem, j] = 1.0
 
     def padded(self, n: int) -> Propagator:
         """The same links over ``n`` states, the extra ones having none."""
         out = copy.copy(self)
         extra = n - self.matrix[True].shape[1]
         out.matrix = {k: np.pad(m, ((0, 0), (0, extra))) for k, m in self.matrix.items()}
+        out.parties = np.pad(self.parties, ((0, extra), (0, 0)))
         out.special = {
             k: (b, np.where(f == m.shape[1], n, f), st, o)
             for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)
@@ -332,18 +366,21 @@ class Propagator:
 
         A defender-side link does not count in a war where an aggressor is a party to its treaty.
         """
-        live, counts = self.live[defender], np.zeros(frontier.shape, dtype=np.float32)
-        sub = frontier[:, live]
+        found = np.zeros(frontier.shape, dtype=bool)
+        sub = frontier[:, self.live[defender]]
         rows = np.flatnonzero(sub.any(axis=1))
         if not rows.size:
-            return counts > 0
-        counts[rows] = sub[rows].astype(np.float32) @ self.matrix[defender]
-        if defender:
-            for mem, ct in self.fellows:
-                hit = np.flatnonzero(aggressors[:, mem].any(axis=1) & frontier[:, mem].any(axis=1))
-                if hit.size:
-                    counts[np.ix_(hit, mem)] -= frontier[np.ix_(hit, mem)].astype(np.float32) @ ct
-        return counts > 0.5
+            return found
+        counts = sub[rows].astype(np.float32) @ self.matrix[defender]
+        if defender and self.fellows:
+            mine = frontier[rows]
+            both = (aggressors[rows].astype(np.float32) @ self.parties > 0) & (mine.astype(np.float32) @ self.parties > 0)
+            for j in np.flatnonzero(both.any(axis=0)).tolist():
+                mem, ct = self.fellows[j]
+                hit = np.flatnonzero(both[:, j])
+                counts[np.ix_(hit, mem)] -= mine[np.ix_(hit, mem)].astype(np.float32) @ ct
+        found[rows] = counts > 0.5
+        return found
 
     def __call__(
         self, rows: np.ndarray, fd: np.ndarray, fa: np.ndarray, d: np.ndarray, a: np.ndarray, sources: np.ndarray
@@ -378,6 +415,12 @@ class Rounds:
         return ((self.defender >= 0) | (self.aggressor >= 0)).sum(axis=1)
 
 
+def cells(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) indices of a 2-d boolean array's True cells, as ``np.nonzero`` gives them, faster."""
+    flat = np.flatnonzero(mask)
+    return np.divmod(flat, mask.shape[1])
+
+
 def advance(
     d0: np.ndarray,
     a0: np.ndarray,
@@ -400,34 +443,34 @@ def advance(
     ra = np.where(a0, 0, NOT).astype(np.int16)
     rc = np.full(d0.shape, NOT, dtype=np.int16)
     rl = np.full(d0.shape, NOT, dtype=np.int16)
-    final = (rd, ra, rc, rl)
     # the wars still growing, compacted: rows leave the working set when they reach their fixed point
     rows = np.arange(d0.shape[0])
     d, a, fd, fa = d0.copy(), a0.copy(), d0 & sources, a0 & sources
-    work = [rd.copy(), ra.copy(), rc.copy(), rl.copy()]
+    free = ~initial  # out of the war and not yet in conflict
+    unlate = ~initial  # not a round-0 belligerent, not yet bound to the other side while fighting
     for r in range(1, d0.shape[1] + 2):
         new_d, new_a = propagate(rows, fd, fa, d, a, sources)
         cand_d |= new_d
         cand_a |= new_a
-        out = ~(d | a) & (work[2] < 0)
-        both = cand_d & cand_a & out
-        fd, fa = cand_d & ~cand_a & out, cand_a & ~cand_d & out
-        late = ((cand_d & a) | (cand_a & d)) & ~initial & (work[3] < 0)
-        for rounds, mask in zip(work, (fd, fa, both, late), strict=True):
-            rounds[mask] = r
+        fd, fa = cand_d & free, cand_a & free
+        both = fd & fa
+        fd ^= both
+        fa ^= both
+        late = ((cand_d & a) | (cand_a & d)) & unlate
+        for rounds, mask in ((rd, fd), (ra, fa), (rc, both), (rl, late)):
+            i, j = cells(mask)  # sparse: a few entrants per war
+            rounds[rows[i], j] = r
+        unlate &= ~late
         d |= fd
         a |= fa
+        free &= ~(d | a | both)
         growing = fd.any(axis=1) | fa.any(axis=1)
         if not growing.all():
-            done = ~growing
-            for whole, part in zip(final, work, strict=True):
-                whole[rows[done]] = part[done]
             if not growing.any():
                 break
-            rows, d, a, fd, fa, cand_d, cand_a, initial, sources = (
-                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, initial, sources)
+            rows, d, a, fd, fa, cand_d, cand_a, free, unlate, sources = (
+                x[growing] for x in (rows, d, a, fd, fa, cand_d, cand_a, free, unlate, sources)
             )
-            work = [w[growing] for w in work]
     return Rounds(rd, ra, rc, rl)
 
 

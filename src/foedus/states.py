@@ -19,7 +19,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import entities
@@ -258,20 +258,31 @@ HISTORICAL_NAMES: dict[int, tuple[tuple[date, str], ...]] = {
 CURRENT_NAMES: dict[int, str] = {345: "Serbia"}
 
 
-def name(sid: str, on: date | None = None) -> str:
-    """A display name for a state id, as the state was called on ``on`` (today's name without it);
-    the id itself when it is not a known code."""
+@lru_cache(maxsize=8192)
+def _named(sid: str) -> tuple[int | None, str] | None:
+    """The COW number and name ``sid`` resolves to, or None for an unknown code (the engine asks this
+    tens of thousands of times per cascade index; the code tables it reads never change in a process)."""
     try:
         st = resolve(sid)
     except UnknownStateError:
+        return None
+    return st.cow, st.name
+
+
+def name(sid: str, on: date | None = None) -> str:
+    """A display name for a state id, as the state was called on ``on`` (today's name without it);
+    the id itself when it is not a known code."""
+    named = _named(sid)
+    if named is None:
         return sid
-    if st.cow is None:
-        return st.name
+    cow, current = named
+    if cow is None:
+        return current
     if on is not None:
-        for until, old in HISTORICAL_NAMES.get(st.cow, ()):
+        for until, old in HISTORICAL_NAMES.get(cow, ()):
             if on < until:
                 return old
-    return CURRENT_NAMES.get(st.cow, st.name)
+    return CURRENT_NAMES.get(cow, current)
 
 
 @dataclass(frozen=True)

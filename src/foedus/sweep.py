@@ -24,7 +24,7 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from . import limits, places, states, store
-from .cascade import NOT, Propagator, Side, Theatre, advance
+from .cascade import NOT, Propagator, Side, Theatre, advance, cells
 from .index_cache import cascade_index, corpus_digest, kept
 from .corpus.loader import Corpus
 from .errors import DataError, FoedusError
@@ -89,7 +89,7 @@ def _block(
     a0[rows, member_cols[a]] = True
     roots = home(rows, d0, a0, d0, a0, np.ones_like(d0))
     r = advance(d0, a0, theatre, roots)
-    found = [np.nonzero(rounds != NOT) for rounds in (r.defender, r.aggressor, r.conflict)]
+    found = [cells(rounds != NOT) for rounds in (r.defender, r.aggressor, r.conflict)]
     war = np.concatenate([w for w, _ in found])
     state = np.concatenate([c for _, c in found])
     names = pl.Series(universe, dtype=pl.Categorical)  # categorical: gathers move 4-byte codes, not strings
