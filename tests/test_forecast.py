@@ -78,8 +78,11 @@ def test_backtest_end_to_end_on_a_few_wars(atop, tmp_path):
     assert 0 <= forecast["auc"] <= 1 and forecast["ci"]["brier"][0] <= forecast["ci"]["brier"][1]
     assert doc["joiners_given_zero"]["leave-one-war-out"] == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    cf = doc["casus_foederis"]
+    assert cf["mapped_pairs"] == len(cf["pairs"]) == sum(r["pairs"] for r in cf["table"]) > 0
     text = run("backtest", "--data-dir", str(atop), "--years", "1859-1871", "--bootstrap", "20")
     assert text.returncode == 0 and "within-war AUC" in text.stdout and "legal reading" in text.stdout
+    assert "casus foederis" in text.stdout
 
 
 def test_forecast_end_to_end_scores_every_member_and_explains(atop):
@@ -175,3 +178,32 @@ def test_a_dispute_number_never_selects_a_wars_fulfilment_cases(atop):
     assert fc.bf_rates(atop, numbers) != fc.bf_rates(atop, ())
     assert fc.fit(df, atop).rates == fc.bf_rates(atop, numbers)
     assert fc.fit(df, atop, bf_wars=()).rates == {"defense": 0.5, "offense": 0.5}
+
+
+def test_the_legal_reading_is_checked_against_the_casus_foederis_coding_pair_by_pair(atop):
+    """Each Berkemeier–Fuhrmann pair of the scored wars is counted once; two pairs checked by hand."""
+    from foedus import backtest as bt
+    from foedus.reliability import BF_FILE
+
+    cases = [c for c in read_iwd(atop / IWD_FILE) if c.name in ("SixDay_1967", "Falklands1982")]
+    corpus = store.active_corpus()
+    df = fc.table(cases, corpus, atop, "test", [atop / IWD_FILE])
+    cf = bt.casus_foederis(df, corpus, atop)
+    raw = pl.read_csv(atop / BF_FILE, infer_schema_length=None)
+    coded = raw.filter(pl.col("dnaBF").is_null() | (pl.col("cfnaBF") == 1))
+    assert cf["coded_pairs"] == coded.height
+    ours = coded.filter(pl.col("warid").is_in([c.id for c in cases]))
+    assert cf["unmapped"]["war not scored"] == coded.height - ours.height
+    assert cf["mapped_pairs"] + sum(cf["unmapped"].values()) == cf["coded_pairs"]
+    keys = [(p["war"], p["atop_id"]) for p in cf["pairs"]]
+    assert len(keys) == len(set(keys)) == cf["mapped_pairs"]
+    assert sum(r["pairs"] for r in cf["table"]) == cf["mapped_pairs"]
+    for r in cf["table"]:
+        assert sum(r[k] for k in bt.FINDINGS) == r["pairs"]
+        assert r["agree"] == sum(p["agree"] for p in cf["pairs"] if p["met"] is (r["bf"] == "met"))
+    pair = {(p["war"], p["atop_id"]): p for p in cf["pairs"]}
+    six_day, falklands = (next(c.id for c in cases if c.name == n) for n in ("SixDay_1967", "Falklands1982"))
+    arab_league = pair[(six_day, 3205)]  # Art. 2 binds every party "without delay"; Israel attacked Egypt
+    assert arab_league["met"] and arab_league["finding"] == "obligated" and arab_league["agree"]
+    nato = pair[(falklands, 3180)]  # the backtest places the attack on British home territory, not the islands
+    assert not nato["met"] and nato["finding"] == "obligated" and not nato["agree"]

@@ -16,7 +16,10 @@ import numpy as np
 import polars as pl
 
 from . import forecast
+from .corpus.loader import Corpus
 from .errors import FoedusError
+from .reliability import BF_FILE
+from .reliability import casus_foederis as bf_coding
 
 SPLIT_YEAR = 1946
 
@@ -197,6 +200,7 @@ class Report:
     zero_joiners: dict[str, int] = field(default_factory=dict)
     top_decile: dict[str, float] = field(default_factory=dict)
     scored: dict[str, pl.DataFrame] = field(default_factory=dict)
+    casus_foederis: dict = field(default_factory=dict)  # :func:`casus_foederis`
 
     def as_json(self) -> dict:
         """A JSON document of the report."""
@@ -209,6 +213,7 @@ class Report:
             "calibration": {k: v.to_dicts() for k, v in self.calibration.items()},
             "joiners_given_zero": self.zero_joiners,
             "top_decile_observed_over_predicted": self.top_decile,
+            "casus_foederis": self.casus_foederis,
         }
 
 
@@ -260,6 +265,72 @@ def evaluate(scorings: list[Scored], reps: int = 2000, seed: int = 0) -> Report:
     allies = classification(first.with_columns(x=pl.when(pl.col("ally")).then(pl.lit("B")))["x"], first)
     rep.cascade.append({"model": "target's direct defence allies join", **allies, "wrong_side_through_chains": None})
     return rep
+
+
+# --- the legal reading against an expert coding --------------------------------------------------
+
+FINDINGS = ("obligated", "conditional", "not-triggered", "not-in-force", "no finding")
+_RANK = {k: i for i, k in enumerate(FINDINGS)}
+
+
+def casus_foederis(df: pl.DataFrame, corpus: Corpus, reference: Path) -> dict:
+    """The engine's findings against Berkemeier and Fuhrmann's coding of whether each casus foederis arose.
+
+    One entry per (ATOP alliance, war) pair they code met or not met. An ATOP id maps to every treaty
+    of ``corpus`` that carries it (the imported alliance, and a curated treaty linking it with
+    ``atop_id``). The pair's finding is the strongest status (obligated, conditional, not triggered,
+    not in force) of any non-consultation commitment of those treaties that a scored state owes the
+    war's target on its start date, read from the feature table ``df`` (the engine's findings of the
+    backtest itself); "no finding" when none is owed. Pairs of wars not in ``df`` and of ATOP ids no
+    treaty carries are counted as unmapped. Agreement: obligated or conditional when met, anything
+    else when not met.
+    """
+    coded = bf_coding(reference / BF_FILE).unique(["warid", "atopid"], keep="first").sort("warid", "atopid")
+    treaties: dict[int, set[str]] = {}
+    for t in corpus:
+        for aid in t.atop_ids:
+            treaties.setdefault(aid, set()).add(t.id)
+    cases = set(df["case"].unique().to_list())
+    owed = (
+        df.filter(pl.col("side") == "B")
+        .select("case", "finding_treaties", "finding_statuses")
+        .explode("finding_treaties", "finding_statuses")
+        .drop_nulls()
+        .cast({"finding_treaties": pl.String, "finding_statuses": pl.String})
+    )
+    by_case: dict[int, dict[str, str]] = {}
+    for case, treaty, status in owed.iter_rows():
+        best = by_case.setdefault(case, {})
+        if _RANK[status] < _RANK.get(best.get(treaty, "no finding"), len(FINDINGS)):
+            best[treaty] = status
+    pairs, unmapped = [], {"war not scored": 0, "alliance not in the store": 0}
+    for war, aid, met in coded.iter_rows():
+        if war not in cases:
+            unmapped["war not scored"] += 1
+            continue
+        if aid not in treaties:
+            unmapped["alliance not in the store"] += 1
+            continue
+        found = {t: st for t, st in by_case.get(war, {}).items() if t in treaties[aid]}
+        finding = min(found.values(), key=_RANK.__getitem__, default="no finding")
+        agree = finding in ("obligated", "conditional") if met else finding not in ("obligated", "conditional")
+        pairs.append({"war": war, "atop_id": aid, "met": met, "finding": finding, "agree": agree,
+                      "treaties": sorted(found or treaties[aid])})
+    table = []
+    for met in (True, False):
+        rows = [p for p in pairs if p["met"] is met]
+        counts = {k: sum(p["finding"] == k for p in rows) for k in FINDINGS}
+        agree = sum(p["agree"] for p in rows)
+        table.append({"bf": "met" if met else "not met", **counts, "pairs": len(rows), "agree": agree,
+                      "agreement": agree / len(rows) if rows else float("nan")})
+    return {
+        "coded_pairs": coded.height,
+        "mapped_pairs": len(pairs),
+        "unmapped": unmapped,
+        "table": table,
+        "agreement": sum(p["agree"] for p in pairs) / len(pairs) if pairs else float("nan"),
+        "pairs": pairs,
+    }
 
 
 def dispute_scorings(df: pl.DataFrame, reference: Path, folds: int = 10) -> list[Scored]:

@@ -164,6 +164,7 @@ def backtest(
         mids = fc.table(read_mids(ref / MID_FILE), corpus, ref, "mids", [ref / MID_FILE])
         scorings += bt.dispute_scorings(mids, ref)
     report = bt.evaluate(scorings, bootstrap, seed)
+    report.casus_foederis = bt.casus_foederis(df, corpus, ref)
     if plot is not None:
         bt.plot(report, plot)
     if as_json:

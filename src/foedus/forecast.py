@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 # L2 penalties tried, α/2 · |coef|² against the whole training likelihood: a grid fixed a priori
 ALPHAS = tuple(10.0 ** (k / 2) for k in range(-2, 7))  # 0.1 .. 1000
 CV_FOLDS = 5  # folds of training wars for choosing α
-VERSION = 4  # of the feature table; part of the cache key
+VERSION = 5  # of the feature table; part of the cache key
 HELP = (Kind.DEFENSE, Kind.OFFENSE)
 SIDE = {"A": Side.AGGRESSOR, "B": Side.DEFENDER}
 
@@ -169,6 +169,7 @@ def case_rows(case: Case, corpus: Corpus, cov: Covariates, event: Event | None =
             s_sid, o_sid = sids[cs], sids[co]
             found = ob.findings.get((sid, s_sid), []) if sid else []
             tie, cls, treaty = _strongest(found)
+            commitments = [f for f in found if f.kind is not Kind.CONSULTATION]
             allied = sid is not None and s_sid in ob.allies.get(sid, ())
             allied_other = sid is not None and o_sid in ob.allies.get(sid, ())
             same, against, joined = cov.disputes(c, cs, case.start)
@@ -184,6 +185,9 @@ def case_rows(case: Case, corpus: Corpus, cov: Covariates, event: Event | None =
                     "joined": entered.get(c) == side,
                     "bf_class": cls,
                     "treaty": treaty,
+                    # every commitment but consultation it owes this side's belligerent, treaty by treaty
+                    "finding_treaties": [f.treaty for f in commitments],
+                    "finding_statuses": [f.status.value for f in commitments],
                     "cascade_round": ob.cascade_round.get(sid, 0) if ob.cascade.get(sid) is SIDE[side] else 0,
                     "direct_defence_ally": side == "B"
                     and any(f.kind is Kind.DEFENSE for f in ob.findings.get((sid, s_sid), [])),

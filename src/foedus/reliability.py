@@ -69,12 +69,35 @@ def shipped() -> dict[str, Prior]:
     return {k: Prior(k, v["cases"], v["honoured"], v["rule"]) for k, v in doc["classes"].items()}
 
 
-def _performance_cases(path: Path) -> pl.DataFrame:
-    """The alliance-war pairs that are cases of alliance performance (BF coding), with their class."""
+def _read_bf(path: Path, coded: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """The Berkemeier–Fuhrmann file read and passed through ``coded``; one-line errors name the file."""
     if not path.exists():
         raise DataError(f"{path}: Berkemeier–Fuhrmann file not found")
     try:
-        df = pl.read_csv(path, infer_schema_length=None)
+        return coded(pl.read_csv(path, infer_schema_length=None))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(f"{path}: cannot read the Berkemeier–Fuhrmann file ({exc})") from None
+
+
+def casus_foederis(path: Path) -> pl.DataFrame:
+    """The alliance-war pairs whose casus foederis the BF coding settles: ``warid``, ``atopid``, ``met``.
+
+    Met: the commitment was honoured or violated (a case of alliance performance); not met: ``cfnaBF``.
+    Consultation pacts and non-aggression pacts whose allies did not fight each other are not coded
+    either way and are left out.
+    """
+    return _read_bf(
+        path,
+        lambda df: df.filter(pl.col("dnaBF").is_null() | (pl.col("cfnaBF") == 1)).select(
+            pl.col("warid"), pl.col("atopid"), met=pl.col("dnaBF").is_null()
+        ),
+    )
+
+
+def _performance_cases(path: Path) -> pl.DataFrame:
+    """The alliance-war pairs that are cases of alliance performance (BF coding), with their class."""
+
+    def coded(df: pl.DataFrame) -> pl.DataFrame:
         return df.filter(pl.col("dnaBF").is_null()).with_columns(
             honoured=pl.col("honorBF").fill_null(0) == 1,
             cls=pl.when(pl.col("offense") == 1)
@@ -85,8 +108,8 @@ def _performance_cases(path: Path) -> pl.DataFrame:
             .then(pl.lit("neutrality"))
             .otherwise(pl.lit("nonaggression")),
         )
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(f"{path}: cannot read the Berkemeier–Fuhrmann file ({exc})") from None
+
+    return _read_bf(path, coded)
 
 
 def estimate(path: Path, wars: Iterable[int] | None = None) -> dict[str, Prior]:

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import states
-from .backtest import Report
+from .backtest import FINDINGS, Report
 from .forecast import FEATURES, Forecast
 
 
@@ -128,4 +128,27 @@ def backtest(rep: Report) -> Group:
             _num(r["size_error"], ".2f"),
         )
     parts.append(t)
+    if rep.casus_foederis:
+        parts.extend(_casus_foederis(rep.casus_foederis))
     return Group(*parts)
+
+
+def _casus_foederis(cf: dict) -> list:
+    """The engine's findings against Berkemeier and Fuhrmann's coding of whether the casus foederis arose."""
+    t = Table(
+        title="the legal reading against Berkemeier–Fuhrmann: did the casus foederis arise? (alliance–war pairs)",
+        expand=True,
+    )
+    for col in ("Berkemeier–Fuhrmann", *FINDINGS, "pairs", "agree", "agreement"):
+        t.add_column(col, overflow="fold", justify="left" if col == "Berkemeier–Fuhrmann" else "right")
+    for r in cf["table"]:
+        t.add_row(r["bf"], *(str(r[k]) for k in FINDINGS), str(r["pairs"]), str(r["agree"]), _num(r["agreement"]))
+    off = cf["unmapped"]
+    note = (
+        f"{cf['coded_pairs']} pairs coded met or not met, {cf['mapped_pairs']} mapped; not mapped: "
+        f"{off['war not scored']} of wars not scored, {off['alliance not in the store']} of alliances no treaty "
+        f"in the store carries. foedus's finding: the strongest one any member owes the war's first target on its "
+        f"start date; agreement: obligated or conditional when met, anything else when not met "
+        f"(overall {_num(cf['agreement'])})."
+    )
+    return [t, Text(note, style="dim")]
