@@ -79,7 +79,7 @@ def test_backtest_end_to_end_on_a_few_wars(atop, tmp_path):
     assert doc["joiners_given_zero"]["leave-one-war-out"] == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     cf = doc["casus_foederis"]
-    assert cf["mapped_pairs"] == len(cf["pairs"]) == sum(r["pairs"] for r in cf["table"]) > 0
+    assert cf["mapped_pairs"] == len(cf["alliance_war_pairs"]) == sum(r["pairs"] for r in cf["table"]) > 0
     text = run("backtest", "--data-dir", str(atop), "--years", "1859-1871", "--bootstrap", "20")
     assert text.returncode == 0 and "within-war AUC" in text.stdout and "legal reading" in text.stdout
     assert "casus foederis" in text.stdout
@@ -195,13 +195,17 @@ def test_the_legal_reading_is_checked_against_the_casus_foederis_coding_pair_by_
     ours = coded.filter(pl.col("warid").is_in([c.id for c in cases]))
     assert cf["unmapped"]["war not scored"] == coded.height - ours.height
     assert cf["mapped_pairs"] + sum(cf["unmapped"].values()) == cf["coded_pairs"]
-    keys = [(p["war"], p["atop_id"]) for p in cf["pairs"]]
+    keys = [(p["war"], p["atop_id"]) for p in cf["alliance_war_pairs"]]
     assert len(keys) == len(set(keys)) == cf["mapped_pairs"]
     assert sum(r["pairs"] for r in cf["table"]) == cf["mapped_pairs"]
     for r in cf["table"]:
         assert sum(r[k] for k in bt.FINDINGS) == r["pairs"]
-        assert r["agree"] == sum(p["agree"] for p in cf["pairs"] if p["met"] is (r["bf"] == "met"))
-    pair = {(p["war"], p["atop_id"]): p for p in cf["pairs"]}
+        rows = [p for p in cf["alliance_war_pairs"] if p["met"] is (r["bf"] == "met")]
+        assert r["agree"] == sum(p["agree"] for p in rows)
+        assert r["pairs_answered"] == r["pairs"] - r["no finding"]
+    for p in cf["alliance_war_pairs"]:
+        assert p["agree"] is (p["finding"] in ("obligated", "conditional") if p["met"] else p["finding"] != "obligated")
+    pair = {(p["war"], p["atop_id"]): p for p in cf["alliance_war_pairs"]}
     six_day, falklands = (next(c.id for c in cases if c.name == n) for n in ("SixDay_1967", "Falklands1982"))
     arab_league = pair[(six_day, 3205)]  # Art. 2 binds every party "without delay"; Israel attacked Egypt
     assert arab_league["met"] and arab_league["finding"] == "obligated" and arab_league["agree"]

@@ -283,7 +283,9 @@ def casus_foederis(df: pl.DataFrame, corpus: Corpus, reference: Path) -> dict:
     war's target on its start date, read from the feature table ``df`` (the engine's findings of the
     backtest itself); "no finding" when none is owed. Pairs of wars not in ``df`` and of ATOP ids no
     treaty carries are counted as unmapped. Agreement: obligated or conditional when met, anything
-    else when not met.
+    but obligated when not met (a conditional finding leaves the question open either way). "no
+    finding" pairs (the alliance binds no scored state to the first target, e.g. a member was attacked
+    later in the war) are outside the reading of the first dyad, so the rates are also given without them.
     """
     coded = bf_coding(reference / BF_FILE).unique(["warid", "atopid"], keep="first").sort("warid", "atopid")
     treaties: dict[int, set[str]] = {}
@@ -313,24 +315,34 @@ def casus_foederis(df: pl.DataFrame, corpus: Corpus, reference: Path) -> dict:
             continue
         found = {t: st for t, st in by_case.get(war, {}).items() if t in treaties[aid]}
         finding = min(found.values(), key=_RANK.__getitem__, default="no finding")
-        agree = finding in ("obligated", "conditional") if met else finding not in ("obligated", "conditional")
+        agree = finding in ("obligated", "conditional") if met else finding != "obligated"
         pairs.append({"war": war, "atop_id": aid, "met": met, "finding": finding, "agree": agree,
                       "treaties": sorted(found or treaties[aid])})
-    table = []
-    for met in (True, False):
-        rows = [p for p in pairs if p["met"] is met]
-        counts = {k: sum(p["finding"] == k for p in rows) for k in FINDINGS}
-        agree = sum(p["agree"] for p in rows)
-        table.append({"bf": "met" if met else "not met", **counts, "pairs": len(rows), "agree": agree,
-                      "agreement": agree / len(rows) if rows else float("nan")})
+    table = [
+        {"bf": "met" if met else "not met", **{k: sum(p["finding"] == k for p in rows) for k in FINDINGS},
+         **_agreement(rows)}
+        for met in (True, False)
+        for rows in ([p for p in pairs if p["met"] is met],)
+    ]
     return {
         "coded_pairs": coded.height,
         "mapped_pairs": len(pairs),
         "unmapped": unmapped,
         "table": table,
-        "agreement": sum(p["agree"] for p in pairs) / len(pairs) if pairs else float("nan"),
-        "pairs": pairs,
+        **_agreement(pairs),
+        "alliance_war_pairs": pairs,
     }
+
+
+def _agreement(pairs: list[dict]) -> dict:
+    """Pairs and agreements, over all ``pairs`` and over those with a finding."""
+    answered = [p for p in pairs if p["finding"] != "no finding"]
+    out: dict = {}
+    for suffix, rows in (("", pairs), ("_answered", answered)):
+        agree = sum(p["agree"] for p in rows)
+        out |= {f"pairs{suffix}": len(rows), f"agree{suffix}": agree,
+                f"agreement{suffix}": agree / len(rows) if rows else float("nan")}
+    return out
 
 
 def dispute_scorings(df: pl.DataFrame, reference: Path, folds: int = 10) -> list[Scored]:

@@ -139,16 +139,23 @@ def _casus_foederis(cf: dict) -> list:
         title="the legal reading against Berkemeier–Fuhrmann: did the casus foederis arise? (alliance–war pairs)",
         expand=True,
     )
-    for col in ("Berkemeier–Fuhrmann", *FINDINGS, "pairs", "agree", "agreement"):
+    for col in ("Berkemeier–Fuhrmann", *FINDINGS, "pairs", "agree", "agreement", "agreement, with a finding"):
         t.add_column(col, overflow="fold", justify="left" if col == "Berkemeier–Fuhrmann" else "right")
-    for r in cf["table"]:
-        t.add_row(r["bf"], *(str(r[k]) for k in FINDINGS), str(r["pairs"]), str(r["agree"]), _num(r["agreement"]))
+    for r in [*cf["table"], {"bf": "all", **{k: sum(x[k] for x in cf["table"]) for k in FINDINGS}, **cf}]:
+        t.add_row(
+            r["bf"],
+            *(str(r[k]) for k in FINDINGS),
+            str(r["pairs"]),
+            str(r["agree"]),
+            _num(r["agreement"]),
+            f"{_num(r['agreement_answered'])} ({r['agree_answered']}/{r['pairs_answered']})",
+        )
     off = cf["unmapped"]
     note = (
         f"{cf['coded_pairs']} pairs coded met or not met, {cf['mapped_pairs']} mapped; not mapped: "
         f"{off['war not scored']} of wars not scored, {off['alliance not in the store']} of alliances no treaty "
         f"in the store carries. foedus's finding: the strongest one any member owes the war's first target on its "
-        f"start date; agreement: obligated or conditional when met, anything else when not met "
-        f"(overall {_num(cf['agreement'])})."
+        f"start date (\"no finding\": it binds no scored state to that target, so the first dyad does not "
+        f"put the question); agreement: obligated or conditional when met, anything but obligated when not met."
     )
     return [t, Text(note, style="dim")]
