@@ -183,6 +183,7 @@ def test_a_dispute_number_never_selects_a_wars_fulfilment_cases(atop):
 def test_the_legal_reading_is_checked_against_the_casus_foederis_coding_pair_by_pair(atop):
     """Each Berkemeier–Fuhrmann pair of the scored wars is counted once; two pairs checked by hand."""
     from foedus import backtest as bt
+    from foedus.corpus.loader import Corpus
     from foedus.reliability import BF_FILE
 
     cases = [c for c in read_iwd(atop / IWD_FILE) if c.name in ("SixDay_1967", "Falklands1982")]
@@ -211,3 +212,5 @@ def test_the_legal_reading_is_checked_against_the_casus_foederis_coding_pair_by_
     assert arab_league["met"] and arab_league["finding"] == "obligated" and arab_league["agree"]
     nato = pair[(falklands, 3180)]  # the backtest places the attack on British home territory, not the islands
     assert not nato["met"] and nato["finding"] == "obligated" and not nato["agree"]
+    without = bt.casus_foederis(df, Corpus([t for t in corpus if 3180 not in t.atop_ids]), atop)
+    assert without["unmapped"]["alliance not in the store"] == 1 and without["mapped_pairs"] == cf["mapped_pairs"] - 1
