@@ -68,6 +68,15 @@ def test_cite_everything_and_list():
     assert [line.split("\t")[0] for line in listed.output.splitlines()] == list(citations.BIBTEX)
 
 
+def test_every_citation_has_a_year_or_says_it_has_none():
+    import re
+
+    for key, entry in citations.BIBTEX.items():
+        year = re.search(r"^\s*year = \{([^}]*)\}", entry, re.M)
+        assert year, f"{key}: no year"
+        assert re.fullmatch(r"1[89]\d\d|20\d\d", year[1]) or (year[1] == "n.d." and "not confirmed" in entry), key
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

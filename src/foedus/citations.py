@@ -61,6 +61,8 @@ BIBTEX: dict[str, str] = {
   author = {Leeds, Brett Ashley},
   title = {Alliance Treaty Obligations and Provisions ({ATOP}) Codebook, Version 4.01},
   organization = {Rice University},
+  year = {n.d.},
+  note = {The year of the 4.01 codebook is not confirmed: the data files carry none},
   howpublished = {\\url{http://www.atopdata.org}}
 }""",
     "peacesciencer": """@article{miller2022peacesciencer,
