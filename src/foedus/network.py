@@ -207,25 +207,28 @@ def _rescale(pos: np.ndarray) -> np.ndarray:
 
 def _spread(points: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
     """Push apart every pair of points closer than ``gap``, keeping all within [-1, 1]²."""
+    from scipy.spatial import cKDTree  # the close pairs without measuring every pair
+
     n = len(points)
     if n < 2:
         return points
     p = points.copy()
     for _ in range(rounds):
-        dx, dy = p[:, 0, None] - p[None, :, 0], p[:, 1, None] - p[None, :, 1]
-        dist = np.hypot(dx, dy)
-        np.fill_diagonal(dist, np.inf)
-        i, j = np.nonzero(dist < gap)  # the close pairs, each seen from both ends
-        if not i.size:
+        pairs = cKDTree(p).query_pairs(gap, output_type="ndarray")
+        i, j = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
+        dx, dy = p[i, 0] - p[j, 0], p[i, 1] - p[j, 1]
+        d = np.hypot(dx, dy)
+        close = d < gap  # the close pairs, each seen from both ends
+        if not close.any():
             break
-        d = dist[i, j]
+        i, j, dx, dy, d = i[close], j[close], dx[close], dy[close], d[close]
         # the unit vector from j to i; for points that coincide exactly, a fixed direction per pair,
         # opposite for its two points
         angle = (i + j) * 2.399963
         side = np.sign(i - j)
         apart = d > 1e-9
-        ux = np.where(apart, dx[i, j] / np.maximum(d, 1e-9), side * np.cos(angle))
-        uy = np.where(apart, dy[i, j] / np.maximum(d, 1e-9), side * np.sin(angle))
+        ux = np.where(apart, dx / np.maximum(d, 1e-9), side * np.cos(angle))
+        uy = np.where(apart, dy / np.maximum(d, 1e-9), side * np.sin(angle))
         # each point of a close pair moves half the shortfall, overshooting a little so that it ends
         push = (gap * 1.02 - d) * 0.5
         p = np.clip(p + np.stack([np.bincount(i, push * ux, n), np.bincount(i, push * uy, n)], axis=1), -1.0, 1.0)
