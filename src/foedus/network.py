@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import networkx as nx
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import states, store
 from .corpus.loader import Corpus
@@ -275,10 +276,14 @@ def _packed(parts: tuple[tuple[tuple[str, ...], tuple[tuple[str, str, int], ...]
     scale = 2 / max(width, height)
     ids: list[str] = []
     points: list[tuple[float, float]] = []
-    for (comp, ties), side, (cx, cy) in zip(parts, sides, centres, strict=True):
-        for n, (px, py) in _component_layout(list(comp), ties).items():
-            ids.append(n)
-            points.append((scale * (cx - width / 2 + px * side * 0.46), scale * (cy - height / 2 + py * side * 0.46)))
+    # BLAS on one thread: as fast for matrices this small, and the same sums (so the same positions,
+    # to the 4 places kept) whichever process lays out the date, a server's worker or the CLI
+    with threadpool_limits(limits=1, user_api="blas"):
+        for (comp, ties), side, (cx, cy) in zip(parts, sides, centres, strict=True):
+            for n, (px, py) in _component_layout(list(comp), ties).items():
+                ids.append(n)
+                points.append((scale * (cx - width / 2 + px * side * 0.46),
+                               scale * (cy - height / 2 + py * side * 0.46)))
     spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
     return tuple((n, (round(float(px), 4), round(float(py), 4))) for n, (px, py) in zip(ids, spread, strict=True))
 
