@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import networkx as nx
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import states, store
 from .corpus.loader import Corpus
@@ -142,15 +143,15 @@ def _component_layout(comp: list[str], ties: tuple[tuple[str, str, int], ...]) -
 def _tie_layout(ties: tuple[tuple[str, str, int], ...]) -> tuple[tuple[str, tuple[float, float]], ...]:
     """The layout of the component made of these (state, state, strength rank) ties; cached, since
     a component keeps its ties for years at a time as the date moves."""
+    from scipy.sparse import csr_matrix  # scipy is imported on the first layout, not with the CLI
+    from scipy.sparse.csgraph import shortest_path
+
     nodes = sorted({s for a, b, _ in ties for s in (a, b)})
     at = {n: i for i, n in enumerate(nodes)}
     n = len(nodes)
-    length = np.full((n, n), np.inf)
-    np.fill_diagonal(length, 0.0)
-    for a, b, rank in ties:
-        length[at[a], at[b]] = length[at[b], at[a]] = 1.0 + 0.25 * (int(Strength.AUTO) - rank)
-    for k in range(n):  # Floyd-Warshall: graph distances along the ties
-        np.minimum(length, length[:, k, None] + length[None, k, :], out=length)
+    lengths = [1.0 + 0.25 * (int(Strength.AUTO) - rank) for _, _, rank in ties]
+    edges = csr_matrix((lengths, ([at[a] for a, _, _ in ties], [at[b] for _, b, _ in ties])), shape=(n, n))
+    length = shortest_path(edges, method="D", directed=False)  # graph distances along the ties
     seed = np.array([_seed_position(s) for s in nodes])
     pos = _stress_majorization(length, seed)
     scaled = _rescale(pos)
@@ -160,7 +161,8 @@ def _tie_layout(ties: tuple[tuple[str, str, int], ...]) -> tuple[tuple[str, tupl
 def _stress_majorization(dist: np.ndarray, seed: np.ndarray, rounds: int = 150) -> np.ndarray:
     """Positions whose distances match the graph distances ``dist``, pairs weighted by ``dist``⁻²:
     the Kamada-Kawai energy, minimised by SMACOF (each step a matrix product, never uphill),
-    started from ``seed`` so the result is deterministic."""
+    started from the classical scaling of ``dist`` turned towards ``seed`` (a start near the
+    minimum: a few dozen steps instead of over a hundred), so the result is deterministic."""
     n = len(dist)
     if n < 3:
         return seed - seed.mean(axis=0)
@@ -171,12 +173,11 @@ def _stress_majorization(dist: np.ndarray, seed: np.ndarray, rounds: int = 150) 
     # the pseudo-inverse of the weighted Laplacian V: inv(V + J/n) - J/n, as V's null space is the ones
     v = np.diag(weight.sum(axis=1)) - weight
     v_plus = np.linalg.inv(v + 1.0 / n) - 1.0 / n
-    x = seed - seed.mean(axis=0)
-    now = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
-    x *= dist[off].mean() / max(now[off].mean(), 1e-9)
+    x = _classical_scaling(dist, seed - seed.mean(axis=0))
     last = np.inf
     for _ in range(rounds):
-        now = np.hypot(x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1])
+        dx, dy = x[:, 0, None] - x[None, :, 0], x[:, 1, None] - x[None, :, 1]
+        now = np.sqrt(dx * dx + dy * dy)  # np.hypot is several times slower, and guards no overflow here
         np.fill_diagonal(now, 1.0)
         ratio = target / np.maximum(now, 1e-9)
         x = v_plus @ (ratio.sum(axis=1)[:, None] * x - ratio @ x)  # B(x) @ x, B never built
@@ -185,6 +186,18 @@ def _stress_majorization(dist: np.ndarray, seed: np.ndarray, rounds: int = 150) 
             break
         last = stress
     return x
+
+
+def _classical_scaling(dist: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """Classical (Torgerson) scaling of ``dist`` into the plane, rotated or mirrored to lie as close
+    as it can to the centred ``seed`` (orthogonal Procrustes), so that blocs keep their continents'
+    sides of the drawing."""
+    squared = dist**2
+    inner = -0.5 * (squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean())
+    values, vectors = np.linalg.eigh(inner)  # ascending: the last two span the plane
+    x = vectors[:, -2:] * np.sqrt(np.maximum(values[-2:], 0.0))
+    u, _, vt = np.linalg.svd(x.T @ seed)
+    return x @ (u @ vt)
 
 
 def _rescale(pos: np.ndarray) -> np.ndarray:
@@ -196,25 +209,28 @@ def _rescale(pos: np.ndarray) -> np.ndarray:
 
 def _spread(points: np.ndarray, gap: float, rounds: int = 300) -> np.ndarray:
     """Push apart every pair of points closer than ``gap``, keeping all within [-1, 1]²."""
+    from scipy.spatial import cKDTree  # the close pairs without measuring every pair
+
     n = len(points)
     if n < 2:
         return points
     p = points.copy()
     for _ in range(rounds):
-        dx, dy = p[:, 0, None] - p[None, :, 0], p[:, 1, None] - p[None, :, 1]
-        dist = np.hypot(dx, dy)
-        np.fill_diagonal(dist, np.inf)
-        i, j = np.nonzero(dist < gap)  # the close pairs, each seen from both ends
-        if not i.size:
+        pairs = cKDTree(p).query_pairs(gap, output_type="ndarray")
+        i, j = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
+        dx, dy = p[i, 0] - p[j, 0], p[i, 1] - p[j, 1]
+        d = np.hypot(dx, dy)
+        close = d < gap  # the close pairs, each seen from both ends
+        if not close.any():
             break
-        d = dist[i, j]
+        i, j, dx, dy, d = i[close], j[close], dx[close], dy[close], d[close]
         # the unit vector from j to i; for points that coincide exactly, a fixed direction per pair,
         # opposite for its two points
         angle = (i + j) * 2.399963
         side = np.sign(i - j)
         apart = d > 1e-9
-        ux = np.where(apart, dx[i, j] / np.maximum(d, 1e-9), side * np.cos(angle))
-        uy = np.where(apart, dy[i, j] / np.maximum(d, 1e-9), side * np.sin(angle))
+        ux = np.where(apart, dx / np.maximum(d, 1e-9), side * np.cos(angle))
+        uy = np.where(apart, dy / np.maximum(d, 1e-9), side * np.sin(angle))
         # each point of a close pair moves half the shortfall, overshooting a little so that it ends
         push = (gap * 1.02 - d) * 0.5
         p = np.clip(p + np.stack([np.bincount(i, push * ux, n), np.bincount(i, push * uy, n)], axis=1), -1.0, 1.0)
@@ -261,10 +277,14 @@ def _packed(parts: tuple[tuple[tuple[str, ...], tuple[tuple[str, str, int], ...]
     scale = 2 / max(width, height)
     ids: list[str] = []
     points: list[tuple[float, float]] = []
-    for (comp, ties), side, (cx, cy) in zip(parts, sides, centres, strict=True):
-        for n, (px, py) in _component_layout(list(comp), ties).items():
-            ids.append(n)
-            points.append((scale * (cx - width / 2 + px * side * 0.46), scale * (cy - height / 2 + py * side * 0.46)))
+    # BLAS on one thread: as fast for matrices this small, and the same sums (so the same positions,
+    # to the 4 places kept) whichever process lays out the date, a server's worker or the CLI
+    with threadpool_limits(limits=1, user_api="blas"):
+        for (comp, ties), side, (cx, cy) in zip(parts, sides, centres, strict=True):
+            for n, (px, py) in _component_layout(list(comp), ties).items():
+                ids.append(n)
+                points.append((scale * (cx - width / 2 + px * side * 0.46),
+                               scale * (cy - height / 2 + py * side * 0.46)))
     spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
     return tuple((n, (round(float(px), 4), round(float(py), 4))) for n, (px, py) in zip(ids, spread, strict=True))
 
