@@ -18,6 +18,7 @@ import polars as pl
 from . import forecast
 from .corpus.loader import Corpus
 from .errors import FoedusError
+from .model import Status
 from .reliability import BF_FILE
 from .reliability import casus_foederis as bf_coding
 
@@ -269,7 +270,7 @@ def evaluate(scorings: list[Scored], reps: int = 2000, seed: int = 0) -> Report:
 
 # --- the legal reading against an expert coding --------------------------------------------------
 
-FINDINGS = ("obligated", "conditional", "not-triggered", "not-in-force", "no finding")
+FINDINGS = (*(s.value for s in Status), "no finding")  # Status is declared from the most binding down
 _RANK = {k: i for i, k in enumerate(FINDINGS)}
 
 
@@ -303,7 +304,7 @@ def casus_foederis(df: pl.DataFrame, corpus: Corpus, reference: Path) -> dict:
     by_case: dict[int, dict[str, str]] = {}
     for case, treaty, status in owed.iter_rows():
         best = by_case.setdefault(case, {})
-        if _RANK[status] < _RANK.get(best.get(treaty, "no finding"), len(FINDINGS)):
+        if _RANK[status] < _RANK[best.get(treaty, "no finding")]:
             best[treaty] = status
     pairs, unmapped = [], {"war not scored": 0, "alliance not in the store": 0}
     for war, aid, met in coded.iter_rows():

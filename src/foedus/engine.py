@@ -46,7 +46,7 @@ class Answer(Enum):
 Check = tuple[Answer, str]
 
 _STATUS = {Answer.YES: Status.OBLIGATED, Answer.UNCLEAR: Status.CONDITIONAL, Answer.NO: Status.NOT_TRIGGERED}
-_ORDER = {Status.OBLIGATED: 0, Status.CONDITIONAL: 1, Status.NOT_TRIGGERED: 2, Status.NOT_IN_FORCE: 3}
+_ORDER = {s: i for i, s in enumerate(Status)}  # Status is declared from the most binding down
 
 
 @dataclass(frozen=True)
