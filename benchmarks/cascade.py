@@ -10,7 +10,8 @@ def main() -> None:
 
 
 def run(corpus, members: list[str]) -> None:
-    from foedus.cascade import advance, cascade_event, compile_index, prepare
+    from foedus.cascade import cascade_event, compile_index, prepare
+    from foedus.rounds import advance
     from foedus.engine import make_event
 
     target, attacker = busiest_scenario(corpus, members)

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pytest
 
 import foedus
@@ -30,14 +31,15 @@ from foedus.corpus.loader import check_treaty_file, load_corpus
 from foedus.errors import CorpusError, DataError, FoedusError
 from foedus.outputs import atomic_output
 from foedus.panel import Panel
-from foedus.sweep import SCHEMA, write_rows
+from foedus.sweep import SCHEMA, frame, write_rows
 
 FOEDUS = Path(sys.executable).with_name("foedus")
-ROWS = pl.DataFrame(
+TABLE = pa.table(
     {"on": [date(2016, 7, 1)] * 2, "attacker": ["KOR", "KOR"], "target": ["PRK", "PRK"], "state": ["PRK", "RUS"],
      "side": ["defender", "defender"], "round": [0, 1]},
     schema=SCHEMA,
 )
+ROWS = frame(TABLE)
 KOREA = ["--target", "PRK", "--attacker", "KOR", "--on", "2025-03-01"]
 
 
@@ -80,7 +82,7 @@ def test_writers_refuse_special_files_and_leave_them_as_they_were(tmp_path):
     panel = Panel(pl.DataFrame({"ccode": [2], "year": [1990]}), "state-year", directed=False, years=(1990, 1990))
     for name, path in targets.items():
         with pytest.raises(FoedusError, match="is a directory" if name == "folder" else "not a regular file"):
-            write_rows([ROWS], path)
+            write_rows([TABLE], path)
         with pytest.raises(FoedusError, match="is a directory" if name == "folder" else "not a regular file"):
             panel.write(path)
     assert kinds(targets) == before
@@ -105,7 +107,7 @@ def test_panel_command_refuses_a_fifo(tmp_path, capsys):
 def test_outputs_get_the_users_umask(tmp_path, mask):
     old = os.umask(mask)
     try:
-        write_rows([ROWS], tmp_path / "s.parquet")
+        write_rows([TABLE], tmp_path / "s.parquet")
         Panel(ROWS, "state-year", directed=False, years=(2016, 2016)).write(tmp_path / "p.csv")
     finally:
         os.umask(old)
@@ -115,7 +117,7 @@ def test_outputs_get_the_users_umask(tmp_path, mask):
 
 def test_sweep_csv_name_gets_csv(tmp_path):
     out = tmp_path / "sweep.csv"
-    assert write_rows([ROWS, ROWS], out) == 4
+    assert write_rows([TABLE, TABLE], out) == 4
     assert out.read_text().splitlines()[0] == "on,attacker,target,state,side,round"
     assert pl.read_csv(out, try_parse_dates=True).equals(pl.concat([ROWS, ROWS]).with_columns(pl.col("round").cast(pl.Int64)))
 
@@ -131,7 +133,7 @@ def test_sweep_command_writes_csv(cow_states, tmp_path, capsys):
     code, stdout, err = cli(capsys, "sweep", "--years", "1816", "-o", str(out))
     assert code == 0, err
     frame = pl.read_csv(out)
-    assert frame.columns == list(SCHEMA) and f"wrote {frame.height:,} rows" in stdout
+    assert frame.columns == SCHEMA.names and f"wrote {frame.height:,} rows" in stdout
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

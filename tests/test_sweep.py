@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import pyarrow as pa
 import pytest
 from test_cascade import DEFENCE, OFFENCE, treaty
 
@@ -12,9 +13,11 @@ from foedus import Corpus
 from foedus.cascade import cascade
 from foedus.errors import DataError, FoedusError
 from foedus.model import Kind, Means, Obligation
-from foedus.sweep import members_on, parse_years, sweep_date, sweep_years, write_parquet
+from foedus.sweep import SCHEMA, members_on, parse_years, sweep_date, sweep_years, write_parquet
 
 DAY = date(2015, 6, 1)
+ONE_ROW = pa.table({"on": [DAY], "attacker": ["RUS"], "target": ["JPN"], "state": ["JPN"], "side": ["defender"],
+                    "round": [0]}, schema=SCHEMA)
 ALLIANCES = Corpus(
     [
         treaty("nato-like", ("USA", "GBR", "FRA", "DEU"), DEFENCE),
@@ -83,10 +86,10 @@ def test_sweep_needs_the_state_list():
 
 def test_parquet_is_written_whole_or_not_at_all(tmp_path):
     with pytest.raises(FoedusError, match="does not exist"):
-        write_parquet([pl.DataFrame({"x": [1]})], tmp_path / "missing" / "out.parquet")
+        write_parquet([ONE_ROW], tmp_path / "missing" / "out.parquet")
 
     def broken():
-        yield pl.DataFrame({"x": [1]})
+        yield ONE_ROW
         raise FoedusError("stopped half way")
 
     with pytest.raises(FoedusError, match="half way"):
@@ -132,3 +135,23 @@ def test_user_treaty_files_have_no_digest_before_loading(tmp_path):
     assert store.active_digest() is not None
     store.use_corpus([tmp_path])
     assert store.active_digest() is None
+
+
+def test_a_kept_sweep_command_loads_neither_the_corpus_nor_polars_nor_pandas(cow_states, tmp_path):
+    """The second sweep of a date runs the kept kernels and writes with pyarrow: the command pays for no more."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "s.parquet"
+    probe = (
+        "import sys\nfrom foedus.cli import run\n"
+        f"assert run(['sweep', '--on', '1950-07-01', '-o', {str(out)!r}]) == 0\n"
+        "from foedus import store\n"
+        "loaded = ['the corpus'] if store._active.cache_info().currsize else []\n"
+        "print(' '.join(loaded + [m for m in ('polars', 'pandas', 'foedus.engine') if m in sys.modules]))"
+    )
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "the corpus foedus.engine" in first.stdout  # the first sweep of a date compiles its kernels
+    again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert again.stdout.split("\n")[-2] == ""
+    assert pl.read_parquet(out).equals(sweep_date(date(1950, 7, 1)).with_columns(pl.col("side").cast(pl.Categorical)))

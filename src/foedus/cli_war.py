@@ -155,7 +155,7 @@ def sweep(
 
     Example: foedus sweep --on 2016-03-01 -o sweep-2016.parquet
     """
-    from .sweep import check_output, parse_years, sweep_date, sweep_years, write_rows
+    from .sweep import check_output, parse_years, sweep_table, sweep_years, write_rows
 
     out = check_output(out or output)
     span = parse_years(years) if years else None
@@ -169,5 +169,5 @@ def sweep(
         if span:
             rows = sweep_years(span, out, conditional=conditional, client=client, progress=tick)
         else:
-            rows = write_rows([sweep_date(day, conditional=conditional, client=client, progress=tick)], out)
+            rows = write_rows([sweep_table(day, conditional=conditional, client=client, progress=tick)], out)
     _cli().console.print(f"wrote {rows:,} rows to {out}")

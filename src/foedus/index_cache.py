@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 KEEP = 64  # dates kept per data directory (a sweep over years writes one per year)
-_RULES = ("cascade.py", "sweep.py", "engine.py", "model.py", "places.py", "states.py", "strength.py", "data/places.yaml")
+_RULES = ("cascade.py", "rounds.py", "sweep.py", "engine.py", "model.py", "places.py", "states.py", "strength.py", "data/places.yaml")
 
 
 def corpus_digest(corpus: Corpus) -> str:

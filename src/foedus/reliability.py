@@ -401,7 +401,7 @@ class _Links:
 
 
 def bit_rounds(pr: Problem, honoured: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The rounds of :func:`foedus.cascade.advance`, 64 draws to a word: who ends on each side, or in conflict.
+    """The rounds of :func:`foedus.rounds.advance`, 64 draws to a word: who ends on each side, or in conflict.
 
     ``honoured`` is (commitments × words). The rule is advance's: a commitment honoured in a draw and
     owed to a state that entered its side in the last round (or, if bound to named adversaries, owed to

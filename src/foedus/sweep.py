@@ -5,9 +5,11 @@ armed attack on the target's home territory, thousands of wars at a time as matr
 from the date's index (the target attacked at home), later rounds from the index of the target's
 theatre (each joiner attacked in its forces there), the wars grouped by theatre. The
 result is a long table, one row per state in each war: ``on, attacker, target, state, side, round``,
-with ``side`` one of ``defender``, ``aggressor`` or ``conflict`` (bound to both sides, stays out).
-It is written to Parquet or CSV. With a dask.distributed client, the blocks of pairs (or the years) run
-on the cluster; the table is the same.
+with ``side`` one of ``defender``, ``aggressor`` or ``conflict`` (bound to both sides, stays out),
+the ids dictionary-encoded (categorical). It is built as Arrow and written to Parquet or CSV by
+pyarrow; :func:`sweep_date` gives it as a polars DataFrame. A sweep whose kernels are kept on disk
+loads neither the corpus nor polars. With a dask.distributed client, the blocks of pairs (or the
+years) run on the cluster; the table is the same.
 """
 
 from __future__ import annotations
@@ -18,29 +20,59 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import polars as pl
+import pyarrow as pa
 from threadpoolctl import threadpool_limits
 
-from . import limits, places, states, store
-from .cascade import NOT, Propagator, Side, Theatre, advance, cells
-from .index_cache import cascade_index, corpus_digest, kept
-from .corpus.loader import Corpus
+from . import limits, states, store
 from .errors import DataError, FoedusError
+from .index_cache import corpus_digest, kept
 from .outputs import atomic_output, check_target
-from .store import active_corpus
+from .rounds import NOT, Propagator, Side, advance, cells
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from .cascade import Theatre
+    from .corpus.loader import Corpus
 
 BLOCK = 4096  # wars per matrix batch and per dask task
-SIDES = pl.Enum([Side.DEFENDER.value, Side.AGGRESSOR.value, "conflict"])
-SCHEMA = {
-    "on": pl.Date,
-    "attacker": pl.Categorical,
-    "target": pl.Categorical,
-    "state": pl.Categorical,
-    "side": SIDES,
-    "round": pl.Int16,
-}
+SIDES = (Side.DEFENDER.value, Side.AGGRESSOR.value, "conflict")
+_IDS = pa.dictionary(pa.int32(), pa.string())  # categorical: gathers move 4-byte codes, not strings
+SCHEMA = pa.schema(
+    [
+        ("on", pa.date32()),
+        ("attacker", _IDS),
+        ("target", _IDS),
+        ("state", _IDS),
+        ("side", pa.dictionary(pa.int8(), pa.string())),
+        ("round", pa.int16()),
+    ]
+)
+EPOCH = date(1970, 1, 1)  # Arrow's day 0
+
+
+def _column(values: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """``values`` as an Arrow array of ``kind``, from their buffer.
+
+    ``pa.array`` would do, but it imports pandas (half a second) to ask whether the input is a pandas
+    object; a sweep never holds one.
+    """
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(kind, values.size, [None, pa.py_buffer(values)])
+
+
+def _strings(names: Iterable[str]) -> pa.Array:
+    """The names as an Arrow string array, built from offsets and bytes (see :func:`_column`)."""
+    data = [s.encode() for s in names]
+    offsets = np.zeros(len(data) + 1, dtype=np.int32)
+    np.cumsum([len(b) for b in data], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))])
+
+
+_SIDE_NAMES = _strings(SIDES)
 
 
 def members_on(day: date) -> list[str]:
@@ -75,7 +107,7 @@ def _block(
     a: np.ndarray,
     t: np.ndarray,
     on: date,
-) -> pl.DataFrame:
+) -> pa.Table:
     """The cascades of one block of pairs (positions among members) as rows of the long table.
 
     ``home`` gives round 1 (the target attacked at home), ``theatre`` the later rounds; every target in
@@ -88,25 +120,37 @@ def _block(
     d0[rows, member_cols[t]] = True
     a0[rows, member_cols[a]] = True
     roots = home(rows, d0, a0, d0, a0, np.ones_like(d0))
-    r = advance(d0, a0, theatre, roots)
-    found = [cells(rounds != NOT) for rounds in (r.defender, r.aggressor, r.conflict)]
+    by_side = (np.where(d0, 0, NOT).astype(np.int16), np.where(a0, 0, NOT).astype(np.int16), np.full(d0.shape, NOT, np.int16))
+    # a war in which no one is bound in round 1 ends at round 0 (most targets are owed nothing): only the
+    # others go through the rounds
+    busy = np.flatnonzero(roots[0].any(axis=1) | roots[1].any(axis=1))
+    if busy.size:
+        r = advance(d0[busy], a0[busy], theatre, (roots[0][busy], roots[1][busy]))
+        for whole, part in zip(by_side, (r.defender, r.aggressor, r.conflict), strict=True):
+            whole[busy] = part
+    found = [cells(rounds != NOT) for rounds in by_side]
     war = np.concatenate([w for w, _ in found])
-    state = np.concatenate([c for _, c in found])
-    names = pl.Series(universe, dtype=pl.Categorical)  # categorical: gathers move 4-byte codes, not strings
-    return pl.DataFrame(
+    names = _strings(universe)
+
+    def ids(codes: np.ndarray) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(_column(codes.astype(np.int32), pa.int32()), names)
+
+    sides = np.repeat(np.arange(3, dtype=np.int8), [w.size for w, _ in found])
+    rounds = np.concatenate([rounds[w, c] for (w, c), rounds in zip(found, by_side, strict=True)])
+    return pa.table(
         [
-            pl.Series("on", [on], dtype=pl.Date).new_from_index(0, war.size),
-            names.gather(member_cols[a][war]).alias("attacker"),
-            names.gather(member_cols[t][war]).alias("target"),
-            names.gather(state).alias("state"),
-            pl.Series("side", SIDES.categories, dtype=SIDES).gather(np.repeat([0, 1, 2], [w.size for w, _ in found])),
-            pl.Series("round", np.concatenate([rounds[w, c] for (w, c), rounds in zip(
-                found, (r.defender, r.aggressor, r.conflict), strict=True)]), dtype=pl.Int16),
-        ]
+            _column(np.full(war.size, (on - EPOCH).days, dtype=np.int32), pa.date32()),
+            ids(member_cols[a][war]),
+            ids(member_cols[t][war]),
+            ids(np.concatenate([c for _, c in found])),
+            pa.DictionaryArray.from_arrays(_column(sides, pa.int8()), _SIDE_NAMES),
+            _column(rounds.astype(np.int16), pa.int16()),
+        ],
+        schema=SCHEMA,
     )
 
 
-Task = tuple[Theatre, np.ndarray, np.ndarray]  # a block: its targets' theatre, attackers, targets
+Task = tuple["Theatre", np.ndarray, np.ndarray]  # a block: its targets' theatre, attackers, targets
 
 
 def _setup(
@@ -118,6 +162,9 @@ def _setup(
     1 (each target attacked at home), one per theatre for the later rounds. A block holds at most
     ``BLOCK`` ordered pairs whose targets share one theatre: their home.
     """
+    from . import places
+    from .index_cache import cascade_index
+
     index = cascade_index(corpus, on)
     extra = [s for s in members if s not in index.pos]
     universe = index.ids + tuple(extra)
@@ -151,15 +198,34 @@ def sweep_date(
 
     ``members`` defaults to the COW system members on ``on``. Rows come grouped by the target's theatre.
     """
+    return frame(sweep_table(on, corpus, conditional, client, progress, members))
+
+
+def frame(table: pa.Table) -> pl.DataFrame:
+    """The sweep's rows as a polars DataFrame: ids categorical, ``side`` an enum of :data:`SIDES`."""
+    import polars as pl
+
+    return pl.from_arrow(_in_schema(table)).with_columns(pl.col("side").cast(pl.Enum(SIDES)))
+
+
+def sweep_table(
+    on: date,
+    corpus: Corpus | None = None,
+    conditional: bool = False,
+    client=None,
+    progress: Callable[[int, int], None] | None = None,
+    members: list[str] | None = None,
+) -> pa.Table:
+    """:func:`sweep_date` as an Arrow table, without polars."""
     members = members if members is not None else members_on(on)
     # the active corpus is loaded only when the kernels are not kept: its digest names them
     digest = corpus_digest(corpus) if corpus is not None else store.active_digest()
     if digest is None:
-        corpus = active_corpus()
+        corpus = store.active_corpus()
         digest = corpus_digest(corpus)
     salt = f"{digest} {on.isoformat()} {conditional} {','.join(members)}"
     home, kernels, tasks, universe, member_cols = kept(
-        "sweep", salt, lambda: _setup(corpus if corpus is not None else active_corpus(), on, conditional, members)
+        "sweep", salt, lambda: _setup(corpus if corpus is not None else store.active_corpus(), on, conditional, members)
     )
     total = sum(a.size for _, a, _ in tasks)
     done = 0
@@ -183,7 +249,7 @@ def sweep_date(
             client.submit(_block, h, shipped[key], universe, member_cols, a, t, on): i
             for i, (key, a, t) in enumerate(tasks)
         }
-        finished: dict[int, pl.DataFrame] = {}
+        finished: dict[int, pa.Table] = {}
         for fut in as_completed(futures):
             i = futures[fut]
             finished[i] = fut.result()
@@ -191,11 +257,11 @@ def sweep_date(
             if progress:
                 progress(done, total)
         parts = [finished[i] for i in range(len(tasks))]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
+    return pa.concat_tables(parts) if parts else SCHEMA.empty_table()
 
 
-def _year(corpus: Corpus, year: int, conditional: bool, members: list[str]) -> pl.DataFrame:
-    return sweep_date(date(year, 7, 1), corpus, conditional, members=members)
+def _year(corpus: Corpus, year: int, conditional: bool, members: list[str]) -> pa.Table:
+    return sweep_table(date(year, 7, 1), corpus, conditional, members=members)
 
 
 def parse_years(text: str) -> list[int]:
@@ -221,7 +287,7 @@ def sweep_years(
         raise FoedusError(f"bad --years: {(outside or years)[0]} and on: sweeps cover the COW state system list ({lo}-{hi})"
                           ", each year once")
     members = {y: members_on(date(y, 7, 1)) for y in years}  # fails before any work if the list is missing
-    results: dict[int, pl.DataFrame] = {}
+    results: dict[int, pa.Table] = {}
     if client is None:  # without a corpus given, each year loads the active one only if its kernels are not kept
         for i, y in enumerate(years):
             results[y] = _year(corpus, y, conditional, members[y])
@@ -230,7 +296,7 @@ def sweep_years(
     else:
         from distributed import as_completed
 
-        corpus = corpus if corpus is not None else active_corpus()
+        corpus = corpus if corpus is not None else store.active_corpus()
         c = client.scatter(corpus, broadcast=True, hash=False)
         futures = {client.submit(_year, c, y, conditional, members[y]): y for y in years}
         for fut in as_completed(futures):
@@ -248,30 +314,41 @@ def check_output(out: Path) -> Path:
     return check_target(out, FORMATS)
 
 
-def write_rows(frames: Iterable[pl.DataFrame], out: Path) -> int:
-    """Write the frames as one file, Parquet or CSV by ``out``'s suffix; returns the row count."""
+def _in_schema(table: pa.Table) -> pa.Table:
+    """``table`` cast to :data:`SCHEMA` (its ids may come with other index types), as is when it is in it."""
+    return table if table.schema.equals(SCHEMA) else table.cast(SCHEMA)
+
+
+def write_rows(tables: Iterable[pa.Table], out: Path) -> int:
+    """Write the tables (in :data:`SCHEMA`) as one file, Parquet or CSV by ``out``'s suffix; returns the row count."""
     out = check_output(out)
-    return (write_csv if out.suffix.lower() == ".csv" else write_parquet)(frames, out)
+    return (write_csv if out.suffix.lower() == ".csv" else write_parquet)(tables, out)
 
 
-def write_parquet(frames: Iterable[pl.DataFrame], out: Path) -> int:
-    """Write the frames as one Parquet file, atomically (see :func:`foedus.outputs.atomic_output`)."""
+def write_parquet(tables: Iterable[pa.Table], out: Path) -> int:
+    """Write the tables as one Parquet file, a row group each, atomically (see :func:`foedus.outputs.atomic_output`)."""
+    import pyarrow.parquet as pq
+
     releases = ",".join(f"{d}={v}" for d, v in store.releases().items())
-    with atomic_output(out) as tmp:
-        table = pl.concat([pl.DataFrame(schema=SCHEMA), *frames], rechunk=False)
-        table.write_parquet(tmp, compression="lz4", metadata={"foedus:releases": releases})
-    return table.height
-
-
-def write_csv(frames: Iterable[pl.DataFrame], out: Path) -> int:
-    """Write the frames as one CSV file with one header row, atomically."""
     rows = 0
-    with atomic_output(out) as tmp, open(tmp, "wb") as fh:
-        header = True
-        for f in frames:
-            f.write_csv(fh, include_header=header)
-            header = False
-            rows += f.height
-        if header:
-            pl.DataFrame(schema=SCHEMA).write_csv(fh)
+    with atomic_output(out) as tmp, pq.ParquetWriter(
+        tmp, SCHEMA.with_metadata({"foedus:releases": releases}), compression="lz4"
+    ) as writer:
+        for t in tables:
+            writer.write_table(_in_schema(t), row_group_size=max(t.num_rows, 1))
+            rows += t.num_rows
+    return rows
+
+
+def write_csv(tables: Iterable[pa.Table], out: Path) -> int:
+    """Write the tables as one CSV file with one header row, atomically."""
+    import pyarrow.csv as csv
+
+    rows = 0
+    # ids, side names and dates hold no delimiter or quote: written bare (pyarrow refuses one that would)
+    options = csv.WriteOptions(quoting_style="none", quoting_header="none")
+    with atomic_output(out) as tmp, csv.CSVWriter(tmp, SCHEMA, write_options=options) as writer:
+        for t in tables:
+            writer.write_table(_in_schema(t))
+            rows += t.num_rows
     return rows
