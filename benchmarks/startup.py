@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._measure import SHARED_DATA
+from benchmarks._measure import SHARED_DATA, as_installed
 
 CLI = [sys.executable, "-c", "from foedus.launch import main; main()"]  # as the installed `foedus` runs
 ASSESS = ["assess", "--target", "PRK", "--attacker", "KOR", "--on", "2025-03-01"]
@@ -60,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    as_installed()
     with tempfile.TemporaryDirectory() as tmp:
         bundled, atop = Path(tmp) / "bundled", _atop_dir(Path(tmp))
         jobs = {

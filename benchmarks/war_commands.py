@@ -20,7 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks._measure import SHARED_DATA, data_file
+from benchmarks._measure import SHARED_DATA, as_installed, data_file
 
 CLI = [sys.executable, "-c", "from foedus.launch import main; main()"]  # as the installed `foedus` runs
 ON = "2016-03-01"
@@ -65,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    as_installed()
     with tempfile.TemporaryDirectory(prefix="foedus-bench-") as tmp:
         data = Path(tmp)
         os.environ["FOEDUS_DATA_DIR"] = str(data)
