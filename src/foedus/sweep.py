@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from . import limits, states, store
 from .errors import DataError, FoedusError
 from .index_cache import corpus_digest, kept
 from .outputs import atomic_output, check_target
-from .rounds import NOT, Propagator, Side, advance, cells
+from .rounds import Propagator, Side, advance, cells
 
 if TYPE_CHECKING:
     import polars as pl
@@ -64,7 +65,8 @@ def _column(values: np.ndarray, kind: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(kind, values.size, [None, pa.py_buffer(values)])
 
 
-def _strings(names: Iterable[str]) -> pa.Array:
+@lru_cache(maxsize=64)
+def _strings(names: tuple[str, ...]) -> pa.Array:
     """The names as an Arrow string array, built from offsets and bytes (see :func:`_column`)."""
     data = [s.encode() for s in names]
     offsets = np.zeros(len(data) + 1, dtype=np.int32)
@@ -120,29 +122,30 @@ def _block(
     d0[rows, member_cols[t]] = True
     a0[rows, member_cols[a]] = True
     roots = home(rows, d0, a0, d0, a0, np.ones_like(d0))
-    by_side = (np.where(d0, 0, NOT).astype(np.int16), np.where(a0, 0, NOT).astype(np.int16), np.full(d0.shape, NOT, np.int16))
-    # a war in which no one is bound in round 1 ends at round 0 (most targets are owed nothing): only the
-    # others go through the rounds
+    # (war, state column, side, round) per part: round 0 for every war, then the joiners. A war in which
+    # no one is bound in round 1 ends there (most targets are owed nothing): only the others go through
+    # the rounds
+    parts = [(rows, member_cols[t], 0, 0), (rows, member_cols[a], 1, 0)]
     busy = np.flatnonzero(roots[0].any(axis=1) | roots[1].any(axis=1))
     if busy.size:
         r = advance(d0[busy], a0[busy], theatre, (roots[0][busy], roots[1][busy]))
-        for whole, part in zip(by_side, (r.defender, r.aggressor, r.conflict), strict=True):
-            whole[busy] = part
-    found = [cells(rounds != NOT) for rounds in by_side]
-    war = np.concatenate([w for w, _ in found])
+        for side, rounds in enumerate((r.defender, r.aggressor, r.conflict)):
+            w, c = cells(rounds > 0)  # entered after round 0 (NOT is negative)
+            parts.append((busy[w], c, side, rounds[w, c]))
+    war = np.concatenate([p[0] for p in parts])
     names = _strings(universe)
 
     def ids(codes: np.ndarray) -> pa.DictionaryArray:
         return pa.DictionaryArray.from_arrays(_column(codes.astype(np.int32), pa.int32()), names)
 
-    sides = np.repeat(np.arange(3, dtype=np.int8), [w.size for w, _ in found])
-    rounds = np.concatenate([rounds[w, c] for (w, c), rounds in zip(found, by_side, strict=True)])
+    sides = np.repeat(np.array([p[2] for p in parts], dtype=np.int8), [p[0].size for p in parts])
+    rounds = np.concatenate([np.broadcast_to(np.int16(p[3]), p[0].shape) for p in parts])
     return pa.table(
         [
             _column(np.full(war.size, (on - EPOCH).days, dtype=np.int32), pa.date32()),
             ids(member_cols[a][war]),
             ids(member_cols[t][war]),
-            ids(np.concatenate([c for _, c in found])),
+            ids(np.concatenate([p[1] for p in parts])),
             pa.DictionaryArray.from_arrays(_column(sides, pa.int8()), _SIDE_NAMES),
             _column(rounds.astype(np.int16), pa.int16()),
         ],
