@@ -147,7 +147,7 @@ def _block(
             ids(member_cols[t][war]),
             ids(np.concatenate([p[1] for p in parts])),
             pa.DictionaryArray.from_arrays(_column(sides, pa.int8()), _SIDE_NAMES),
-            _column(rounds.astype(np.int16), pa.int16()),
+            _column(rounds, pa.int16()),
         ],
         schema=SCHEMA,
     )
