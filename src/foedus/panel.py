@@ -61,6 +61,10 @@ CHUNK = 1 << 18  # panel rows looked up at a time
 SOURCES_KEY = "foedus:sources"
 RELEASES_KEY = "foedus:releases"
 FORMATS = (".parquet", ".csv", ".dta")  # what Panel.write writes, by suffix
+# Parquet column statistics: null counts, not minima and maxima. Those took half the time of
+# writing a 1.9M-row panel (0.06 of 0.12 s) and would only let a reader skip row groups of a
+# file of a fifth of a megabyte (a filter on ccode1 reads it in 3.4 ms instead of 1.4).
+PARQUET_STATISTICS = {"min": False, "max": False, "distinct_count": False, "null_count": True}
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,9 @@ class Panel:
         suffix = path.suffix.lower()
         with atomic_output(path) as tmp:
             if suffix == ".parquet":
-                self.frame.write_parquet(tmp, metadata={SOURCES_KEY: ",".join(self.sources),
-                                                        RELEASES_KEY: ",".join(f"{d}={v}" for d, v in self.releases)})
+                self.frame.write_parquet(tmp, statistics=PARQUET_STATISTICS,
+                                         metadata={SOURCES_KEY: ",".join(self.sources),
+                                                   RELEASES_KEY: ",".join(f"{d}={v}" for d, v in self.releases)})
             elif suffix == ".csv":
                 self.frame.write_csv(tmp)
             else:
