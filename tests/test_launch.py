@@ -3,7 +3,9 @@ line must be exactly what the command line prints."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import gc
 import io
 import os
 import subprocess
@@ -112,3 +114,13 @@ def test_other_commands_run_through_the_launcher():
     assert '"id": "KOR"' in out.stdout
     bad = _program("assess", "--target", "Atlantis")
     assert bad.returncode == 1 and bad.stderr.startswith("foedus: error:") and "Traceback" not in bad.stderr
+
+
+def test_commands_run_with_the_raised_collector_threshold():
+    probe = ("import gc, sys; from foedus import cli, launch\n"
+             "cli.main = lambda: (print(gc.get_threshold()), sys.stdout.flush(), launch.os._exit(0))\n"
+             "sys.argv = ['foedus', 'state', 'KOR']; launch.main()")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    young, *older = ast.literal_eval(out.stdout)
+    assert young == launch.GC_YOUNG_THRESHOLD > 700 and older == list(gc.get_threshold()[1:])

@@ -7,11 +7,13 @@ named by a digest of everything the help is made from: the source of every foedu
 installed typer, the Python version, the terminal width click formats for and the environment
 variables typer and shell completion read. Any change names another copy, which the command
 line writes afresh; a damaged copy is never printed (see :mod:`foedus.disk_cache`). Every other
-call goes straight to :func:`foedus.cli.main`.
+call goes straight to :func:`foedus.cli.main`, with the cyclic garbage collector's first
+threshold raised (:data:`GC_YOUNG_THRESHOLD`).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import os
@@ -23,6 +25,12 @@ from . import __version__
 PACKAGE = Path(__file__).resolve().parent
 HELP_ARGS = ([], ["--help"])  # the calls that print the top-level help
 KEEP = 4  # copies kept (a few terminal widths)
+# Start-up (typer, pydantic, numpy, polars) creates some 60,000 long-lived objects. At the default
+# threshold (700 allocations) the collector runs 150 times while they are made (136 young, 13
+# middle, 1 full collection): 0.08 to 0.16 s of a 1.9M-row panel command. At 10,000 it runs 10
+# times, for about 0.04 s; garbage held in reference cycles waits for at most 10,000 allocations,
+# instead of 700, to be found.
+GC_YOUNG_THRESHOLD = 10_000
 
 
 def help_key(args: list[str], package: Path = PACKAGE) -> str:
@@ -84,6 +92,7 @@ def main() -> None:
     """Print the version or the top-level help when that is all that is asked, else run the command line."""
     text = quick_output(sys.argv[1:])
     if text is None:
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         from .cli import main as run_command_line
 
         run_command_line()
