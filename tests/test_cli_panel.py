@@ -145,3 +145,28 @@ def test_capabilities_weight_s(shared_data, tmp_path):
     plain = run()["s_valued_abs"]
     weighted = run("--capabilities", str(caps))["sw_valued_abs"]
     assert (weighted - plain).abs().max() < 1e-12  # equal weights: weighted S is S
+
+
+def test_the_report_names_the_written_file_as_given(shared_data, tmp_path):
+    folder = tmp_path / "[bold]runs :smile:"  # what rich would read as markup and an emoji code
+    folder.mkdir()
+    out = folder / "dyads.parquet"
+    done = _foedus("panel", "dyad-years", "--years", "1990", "-o", str(out), *_data_args(shared_data))
+    assert done.returncode == 0, done.stderr
+    wrote, releases = done.stderr.splitlines()
+    assert wrote.startswith("wrote ") and wrote.endswith(f" columns to {out}")
+    assert releases.startswith("releases: COW states v2016, ATOP 5.1 (peacesciencer); cite with: foedus cite ")
+
+
+def test_a_panel_command_loads_no_treaty_model_rich_or_pandas(shared_data, tmp_path):
+    args = ["panel", "dyad-years", "--years", "1990", "-o", str(tmp_path / "d.parquet"), *_data_args(shared_data)]
+    probe = (f"import sys; from foedus.cli import run; code = run({args!r}); "
+             "print(code, *sorted(m for m in sys.modules if m.split('.')[0] in "
+             "{'rich', 'pandas', 'networkx', 'yaml', 'foedus'}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    code, *loaded = done.stdout.split()
+    assert code == "0", done.stderr
+    assert "foedus.panel" in loaded
+    unwanted = {"foedus.model", "foedus.entities", "foedus.corpus.loader", "foedus.datasets.atop", "rich.console",
+                "pandas", "networkx", "yaml"}
+    assert unwanted.isdisjoint(loaded), unwanted.intersection(loaded)

@@ -3,7 +3,9 @@ line must be exactly what the command line prints."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import gc
 import io
 import os
 import subprocess
@@ -112,3 +114,23 @@ def test_other_commands_run_through_the_launcher():
     assert '"id": "KOR"' in out.stdout
     bad = _program("assess", "--target", "Atlantis")
     assert bad.returncode == 1 and bad.stderr.startswith("foedus: error:") and "Traceback" not in bad.stderr
+
+
+def _launched_with(**env: str) -> tuple:
+    """The collector's thresholds and OPENBLAS_NUM_THREADS that a command launched with ``env`` runs with."""
+    probe = ("import gc, os, sys; from foedus import cli, launch\n"
+             "cli.main = lambda: (print((gc.get_threshold(), os.environ.get('OPENBLAS_NUM_THREADS'))),"
+             " sys.stdout.flush(), launch.os._exit(0))\n"
+             "sys.argv = ['foedus', 'state', 'KOR']; launch.main()")
+    clean = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False,
+                         env=clean | env)
+    assert out.returncode == 0, out.stderr
+    return ast.literal_eval(out.stdout)
+
+
+def test_commands_run_with_the_raised_collector_threshold_and_one_blas_thread():
+    (young, *older), blas = _launched_with()
+    assert young == launch.GC_YOUNG_THRESHOLD > 700 and older == list(gc.get_threshold()[1:])
+    assert blas == launch.BLAS_THREADS == "1"
+    assert _launched_with(OPENBLAS_NUM_THREADS="4")[1] == "4"  # the user's setting stands

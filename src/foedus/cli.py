@@ -12,12 +12,12 @@ from typing import Annotated
 
 import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer vendors click
-from rich.console import Console
 
 from .choices import Act, Kind
 from .cli_data import app as data_app
 from .cli_panel import cite, panel_app
 from .cli_war import app as war_app
+from .consoles import LazyConsole
 from .dates import as_date
 from .errors import FoedusError
 
@@ -30,7 +30,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(war_app)  # cascade, simulate, sweep
-console = Console()
+console = LazyConsole()  # rich is imported when a command prints with it
 app.add_typer(data_app, name="data")
 
 

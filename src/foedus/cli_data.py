@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from .consoles import LazyConsole
 from .datasets import registry
 from .errors import FoedusError
 
 app = typer.Typer(help="Fetch, import and inspect datasets (ATOP, the COW state system).", no_args_is_help=True)
-console = Console()
+console = LazyConsole()
 
 Release = Annotated[str | None, typer.Option(help="Release: atop 5.1 (default) or 4.01; cow-states 2024 (default) or 2016.")]
 

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.rule import Rule
 
+from .consoles import LazyConsole
 from .errors import FoedusError
 
-console = Console()
+console = LazyConsole()
 
 
 def _write(path: Path, text: str) -> None:
@@ -79,5 +78,7 @@ def draft(
     if output:
         console.print(f"wrote {output} ({treaty.id}); check it with: foedus validate {output}")
     elif comparison is None:
+        from rich.rule import Rule
+
         console.print(Rule("treaty file (save with -o FILE)"))
         console.print(to_yaml(d, treaty), markup=False, highlight=False, soft_wrap=True)

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .choices import Act
 from .errors import FoedusError
@@ -150,6 +148,9 @@ def backtest(
             raise FoedusError(f"no war began in {years}")
     corpus = _corpus()
     df = war_table(ref, corpus, cases)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

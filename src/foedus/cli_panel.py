@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from . import citations
 from .errors import FoedusError
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 
 panel_app = typer.Typer(help="Build research panels (dyad-years, state-years) with ATOP alliance data.",
                         no_args_is_help=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 Years = Annotated[str | None, typer.Option(help="FIRST-LAST or one year (default: all the COW list's years).")]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file: .parquet, .csv or .dta.")]
@@ -51,9 +49,9 @@ def _addons(result: Panel, majors: Path | None, wars: Path | None, mids: Path | 
 
 
 def _done(result: Panel, output: Path) -> None:
-    path = result.write(output)
-    err.print(f"wrote {result.frame.height:,} {result.unit}s x {result.frame.width} columns to {path}")
-    err.print(f"releases: {result.release_text()}; cite with: foedus cite {' '.join(result.sources)}", markup=False)
+    path = result.write(output)  # plain lines, not rich's: a path may hold "[b]" or ":x:", which rich would render
+    sys.stderr.write(f"wrote {result.frame.height:,} {result.unit}s x {result.frame.width} columns to {path}\n"
+                     f"releases: {result.release_text()}; cite with: foedus cite {' '.join(result.sources)}\n")
 
 
 @panel_app.command("dyad-years")

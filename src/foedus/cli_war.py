@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import limits, scaleout
 from .choices import Act
 from .errors import FoedusError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 # The engines (numpy, polars) are imported inside the commands, so other commands start fast.
 
@@ -42,6 +43,9 @@ def _local(dask: str | None) -> bool:
 
 
 def _progress() -> Progress:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

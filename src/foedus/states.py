@@ -19,13 +19,18 @@ import pickle
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import entities
 from .config import data_dir
 from .errors import AmbiguousStateError, DataError, StateNotInSystemError, UnknownStateError
-from .model import Interval, State
+
+if TYPE_CHECKING:
+    from .model import Interval, State
+
+# The model (pydantic) and the entities (YAML) are imported on use: reading a COW list for a
+# panel needs neither, and they add a tenth of a second to a panel command's start.
 
 SYSTEM_START = date(1816, 1, 1)
 EARLIEST = date(1815, 1, 1)  # ATOP's coverage starts a year before the COW state system
@@ -190,6 +195,8 @@ def _from_cow(cown: int) -> State:
     iso, cowc, name = by_cow[cown]
     # a COW abbreviation that is another state's ISO3 code (Korea, 730, "KOR") gets its number
     sid = iso or (cowc if _tables()[1].get(cowc, cown) == cown else f"{cowc}{cown}")
+    from .model import State
+
     return State(id=sid, cow=cown, cowc=cowc, name=name, membership=system().get(cown, ()))
 
 
@@ -198,6 +205,8 @@ def _from_iso(iso: str) -> State:
     if cown is not None:
         s = _from_cow(cown)
         return s.model_copy(update={"id": iso}) if s.id != iso else s
+    from .model import State
+
     return State(id=iso, name=_name_of_iso(iso))
 
 
@@ -209,6 +218,8 @@ def resolve(query: str | int) -> State:
         raise UnknownStateError("empty state name")
     if text.isdecimal() and len(text) > 4:  # COW numbers have at most three digits; int() refuses 4301
         raise UnknownStateError(f"unknown COW state number: {text[:8]}... ({len(text)} digits)")
+    from . import entities
+
     entity = entities.lookup(text)  # a treaty party outside the state system (data/entities.yaml)
     if entity is not None:
         return entity
@@ -292,7 +303,18 @@ class CowList:
     version: str
     last_day: date
     rows: int
-    spells: dict[int, tuple[Interval, ...]]
+    days: tuple[tuple[int, date, date], ...]  # each row's COW number and first and last days as a member
+
+    @cached_property
+    def spells(self) -> dict[int, tuple[Interval, ...]]:
+        """Membership spells by COW number, sorted; spells open on the list's last day stay open."""
+        from .model import Interval
+
+        spells: dict[int, list[Interval]] = {}
+        for cown, start, last in self.days:
+            end = None if last >= self.last_day else last + timedelta(days=1)
+            spells.setdefault(cown, []).append(Interval(start=start, end=end))
+        return {k: tuple(sorted(v, key=lambda i: i.start)) for k, v in spells.items()}
 
 
 def installed_cow_states_path() -> Path:
@@ -368,13 +390,7 @@ def read_cow_list(path: Path) -> CowList:
         raise DataError(f"{path}: column version: several releases in one file ({', '.join(sorted(versions))})")
     named = re.search(r"(\d{4})", path.name)
     version = versions.pop() if versions else named.group(1) if named else "unknown"
-    last_day = max(r[2] for r in rows)
-    spells: dict[int, list[Interval]] = {}
-    for cown, start, last in rows:
-        end = None if last >= last_day else last + timedelta(days=1)
-        spells.setdefault(cown, []).append(Interval(start=start, end=end))
-    return CowList(version, last_day, len(rows),
-                   {k: tuple(sorted(v, key=lambda i: i.start)) for k, v in spells.items()})
+    return CowList(version, max(r[2] for r in rows), len(rows), tuple(rows))
 
 
 def check_in_system(state: State, day: date) -> None:

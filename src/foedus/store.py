@@ -25,14 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import data_dir
-from .corpus.loader import Corpus, bundled, load_corpus
 from .datasets.registry import get
 from .errors import DataError, FoedusError, StoreBusyError
-from .model import Interval, Treaty
 
 if TYPE_CHECKING:
     import duckdb
     import polars as pl
+
+    from .corpus.loader import Corpus
+    from .model import Treaty
+
+# The corpus loader and the model (YAML, pydantic) are imported on use: `releases()` serves
+# commands, such as the panels, that read no treaty.
 
 STORE_FILE = "foedus.duckdb"
 ATOP_TABLES = {"alliance": "atop_alliances", "member": "atop_members"}
@@ -473,6 +477,8 @@ def _compiled_sources(path: str) -> list[Path]:
 
 @lru_cache(maxsize=1)  # one store state at a time: a long-running server does not grow per import
 def _active(path: str, stamp: int | None, user: tuple[Path, ...]) -> Corpus:  # the arguments key the cache
+    from .corpus.loader import bundled, load_corpus
+
     atop = (lambda: []) if stamp is None else atop_treaties
     if user:
         return combine(load_corpus(user), atop())
@@ -485,6 +491,8 @@ def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
     """Curated treaties plus the imported alliances, where every ATOP alliance a curated treaty
     links (``atop_id``, one or many) answers only before that treaty was signed: from then on the
     curated coding is the only one. An alliance wholly inside the curated span is dropped."""
+    from .corpus.loader import Corpus
+
     cut: dict[int, tuple[date, str]] = {}
     for t in curated:
         start = min(d for d in (t.signed, t.in_force) if d is not None)
@@ -503,6 +511,8 @@ def combine(curated: Corpus, imported: list[Treaty]) -> Corpus:
 
 def _until(t: Treaty, day: date, by: str) -> Treaty:
     """An imported alliance cut off at ``day``, where the curated treaty ``by`` takes over."""
+    from .model import Interval
+
     def clip(end: date | None) -> date:
         return day if end is None or end > day else end
 
