@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._measure import data_file
+from benchmarks._measure import data_file, keep_bytecode
 
 R_SCRIPT = Path(__file__).with_name("peacesciencer_panel.R")
 CLI = [sys.executable, "-c", "from foedus.launch import main; main()"]  # as the installed `foedus` runs
@@ -61,8 +61,7 @@ def main() -> None:
     reason = _r_missing()
     with tempfile.TemporaryDirectory(prefix="foedus-bench-") as tmp:
         os.environ["FOEDUS_DATA_DIR"] = tmp
-        kept = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
-            "PYTHONPYCACHEPREFIX": f"{tmp}/pycache"}
+        kept = keep_bytecode(dict(os.environ), Path(tmp) / "pycache")
         jobs: dict[str, tuple[list[str], dict[str, str] | None]] = {
             "python -c pass": ([sys.executable, "-c", "pass"], None)}
         for mode in ("directed", "nondirected"):
