@@ -75,16 +75,17 @@ def test_sweep_writes_parquet(cow_states, tmp_path):
     still = (pl.col("endyear") == 2016) & (pl.col("endmonth") == 12) & (pl.col("endday") == 31)
     listed.with_columns(pl.when(still).then(2024).otherwise(pl.col("endyear")).alias("endyear"),
                         pl.lit(2024).alias("version")).write_csv(cow_states / "cow-states" / "statelist.csv")
-    out = tmp_path / "s.parquet"
+    out = tmp_path / "[bold]runs :smile:" / "s.parquet"  # what rich would read as markup and an emoji code
+    out.parent.mkdir()
     env = {"FOEDUS_DATA_DIR": str(cow_states)}
     late = run("sweep", "--on", "2025-03-01", "--out", str(out), env=env)
     assert late.returncode == 1 and "after the last day of the COW state list v2024 (2024-12-31)" in late.stderr
     done = run("sweep", "--on", "2024-12-31", "--out", str(out), env=env)  # Russia-DPRK in force since 2024-12-04
     assert done.returncode == 0, done.stderr
-    df = pl.read_parquet(out)
+    df = pl.read_parquet(out, glob=False)
     wars = df.select("attacker", "target").unique().height
     n = df.filter(pl.col("round") == 0)["state"].n_unique()
-    assert wars == n * (n - 1) and f"wrote {df.height:,} rows" in done.stdout
+    assert wars == n * (n - 1) and done.stdout == f"wrote {df.height:,} rows to {out}\n"
     assert pq.ParquetFile(out).metadata.metadata[b"foedus:releases"] == b"cow-states=2024"  # key-value metadata
     rus = df.filter(pl.col("attacker") == "KOR", pl.col("target") == "PRK", pl.col("state") == "RUS")
     assert rus.select("side", "round").row(0) == ("defender", 1)

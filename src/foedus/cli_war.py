@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -42,7 +44,11 @@ def _local(dask: str | None) -> bool:
     return dask == "local"
 
 
-def _progress() -> Progress:
+def _progress() -> AbstractContextManager[Progress | None]:
+    """A progress bar on stderr where a terminal shows it; else None, and rich is not loaded (it would
+    draw nothing for a pipe or a file)."""
+    if not sys.stderr.isatty():
+        return nullcontext()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -136,8 +142,8 @@ def simulate(
     sc = prepare(make_event(target, attacker, _cli()._day(on), place, act), conditional=conditional)
     ov = load_overrides(overrides, active_corpus()) if overrides else None
     with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
-        task = bar.add_task("draws", total=draws)
-        sim = run_simulation(sc, draws, seed, ov, client, progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("draws", total=draws) if bar else None
+        sim = run_simulation(sc, draws, seed, ov, client, progress=(lambda n: bar.advance(task, n)) if bar else None)
     if as_json:
         _cli()._emit(_cli()._with_releases(sim.as_json()))
     else:
@@ -165,13 +171,14 @@ def sweep(
     span = parse_years(years) if years else None
     day = _cli()._day(on) or date.today()
     with scaleout.client(scheduler, _local(dask)) as client, _progress() as bar:
-        task = bar.add_task("years" if years else "wars", total=None)
+        task = bar.add_task("years" if years else "wars", total=None) if bar else None
 
         def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            if bar:
+                bar.update(task, completed=done, total=total)
 
         if span:
             rows = sweep_years(span, out, conditional=conditional, client=client, progress=tick)
         else:
             rows = write_rows([sweep_table(day, conditional=conditional, client=client, progress=tick)], out)
-    _cli().console.print(f"wrote {rows:,} rows to {out}")
+    sys.stdout.write(f"wrote {rows:,} rows to {out}\n")  # plain: rich would read markup in the path

@@ -188,13 +188,19 @@ def _name_of_iso(iso: str) -> str:
     return next((n for code, n in zip(d["iso3c"], d["country.name.en"], strict=True) if code == iso and n), iso)
 
 
-def _from_cow(cown: int) -> State:
-    by_cow = _tables()[0]
+def cow_id(cown: int) -> str:
+    """The id of the state with COW number ``cown`` (what ``resolve(cown).id`` gives, without its record)."""
+    by_cow, iso_to_cow = _tables()[:2]
     if cown not in by_cow:
         raise UnknownStateError(f"unknown COW state number: {cown}")
-    iso, cowc, name = by_cow[cown]
+    iso, cowc, _ = by_cow[cown]
     # a COW abbreviation that is another state's ISO3 code (Korea, 730, "KOR") gets its number
-    sid = iso or (cowc if _tables()[1].get(cowc, cown) == cown else f"{cowc}{cown}")
+    return iso or (cowc if iso_to_cow.get(cowc, cown) == cown else f"{cowc}{cown}")
+
+
+def _from_cow(cown: int) -> State:
+    sid = cow_id(cown)
+    _, cowc, name = _tables()[0][cown]
     from .model import State
 
     return State(id=sid, cow=cown, cowc=cowc, name=name, membership=system().get(cown, ()))
@@ -304,6 +310,10 @@ class CowList:
     last_day: date
     rows: int
     days: tuple[tuple[int, date, date], ...]  # each row's COW number and first and last days as a member
+
+    def members(self, day: date) -> set[int]:
+        """COW numbers of the system members on ``day``, a day the list covers (as :attr:`spells` say)."""
+        return {cown for cown, start, last in self.days if start <= day <= last}
 
     @cached_property
     def spells(self) -> dict[int, tuple[Interval, ...]]:

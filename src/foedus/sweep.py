@@ -79,14 +79,13 @@ _SIDE_NAMES = _strings(SIDES)
 
 def members_on(day: date) -> list[str]:
     """Ids of the COW state-system members on ``day``; an error saying what to run when the list is missing."""
-    spells = states.system()
-    if not spells:
-        raise DataError("the COW state-system list is not installed; run `foedus data fetch cow-states` first")
     listed = states.installed()
+    if listed is None:
+        raise DataError("the COW state-system list is not installed; run `foedus data fetch cow-states` first")
     if day > listed.last_day:
         raise FoedusError(f"{day} is after the last day of the COW state list v{listed.version} ({listed.last_day}); "
                           f"sweep dates up to it")
-    ids = {states.resolve(cown).id for cown, ivs in spells.items() if any(i.contains(day) for i in ivs)}
+    ids = {states.cow_id(cown) for cown in listed.members(day)}
     if not ids:
         raise FoedusError(f"no state was a system member on {day} (the COW list v{listed.version} covers "
                           f"{states.SYSTEM_START} to {listed.last_day})")
