@@ -138,7 +138,8 @@ def test_user_treaty_files_have_no_digest_before_loading(tmp_path):
 
 
 def test_a_kept_sweep_command_loads_neither_the_corpus_nor_polars_nor_pandas(cow_states, tmp_path):
-    """The second sweep of a date runs the kept kernels and writes with pyarrow: the command pays for no more."""
+    """The second sweep of a date runs the kept kernels and writes with pyarrow: the command loads no treaty
+    model, no YAML, no polars, no pandas, and no rich where no terminal shows a progress bar."""
     import subprocess
     import sys
 
@@ -148,7 +149,7 @@ def test_a_kept_sweep_command_loads_neither_the_corpus_nor_polars_nor_pandas(cow
         f"assert run(['sweep', '--on', '1950-07-01', '-o', {str(out)!r}]) == 0\n"
         "from foedus import store\n"
         "loaded = ['the corpus'] if store._active.cache_info().currsize else []\n"
-        "print(' '.join(loaded + [m for m in ('polars', 'pandas', 'foedus.engine') if m in sys.modules]))"
+        "print(' '.join(loaded + [m for m in ('polars', 'pandas', 'foedus.engine', 'foedus.model', 'yaml', 'rich') if m in sys.modules]))"
     )
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "the corpus foedus.engine" in first.stdout  # the first sweep of a date compiles its kernels

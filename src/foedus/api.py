@@ -29,7 +29,6 @@ from typing import Annotated, Any, Literal
 
 import networkx as nx
 from anyio import to_thread
-
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as FPath
 from fastapi.encoders import jsonable_encoder
@@ -44,8 +43,8 @@ from threadpoolctl import threadpool_limits
 from . import __version__, disk_cache, places, states, store
 from .cascade import cascade
 from .compare import compare
-from .corpus.compiled import PACKAGE
 from .corpus.loader import Corpus
+from .disk_cache import PACKAGE
 from .engine import assess
 from .errors import FoedusError, StoreBusyError, UnknownTreatyError
 from .model import Act, Day, Kind

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .config import data_dir
 
+PACKAGE = Path(__file__).resolve().parent  # foedus's own folder: the sources that name kept copies
+
 
 def cache_dir() -> Path:
     """Where the cached copies live."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from . import disk_cache
-from .corpus.compiled import PACKAGE
+from .disk_cache import PACKAGE
 
 if TYPE_CHECKING:
     from .cascade import CascadeIndex

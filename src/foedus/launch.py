@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .disk_cache import PACKAGE
 
-PACKAGE = Path(__file__).resolve().parent
 HELP_ARGS = ([], ["--help"])  # the calls that print the top-level help
 KEEP = 4  # copies kept (a few terminal widths)
 # Start-up (typer, pydantic, numpy, polars) creates some 60,000 long-lived objects. At the default

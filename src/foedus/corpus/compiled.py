@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import disk_cache
+from ..disk_cache import PACKAGE
 
 if TYPE_CHECKING:
     from .loader import Corpus
 
 KEEP = 4  # copies kept: a few store states (before and after an import) stay warm
-PACKAGE = Path(__file__).resolve().parent.parent
 # the modules whose code decides what the corpus holds
 _BUILDERS = ("model.py", "choices.py", "states.py", "store.py", "corpus/loader.py", "datasets/atop.py")
 

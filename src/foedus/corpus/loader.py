@@ -6,23 +6,18 @@ import difflib
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from .. import states
+from . import bundled_dir
 from ..errors import CorpusError, UnknownStateError, UnknownTreatyError
 from ..model import Kind, Treaty
 
 # libyaml's safe loader where PyYAML was built with it: the same documents, about 6x faster to parse
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def bundled_dir() -> Path:
-    """The folder holding the bundled treaty files."""
-    return Path(str(resources.files("foedus").joinpath("corpus/treaties")))
 
 
 def _node_at(node: yaml.Node, loc: tuple) -> yaml.Node:

@@ -200,7 +200,7 @@ def fitted(corpus: Iterable[Treaty]) -> Model:
     from importlib.metadata import version
 
     from .. import disk_cache
-    from ..corpus.compiled import PACKAGE
+    from ..disk_cache import PACKAGE
     from ..corpus.loader import Corpus
     from ..index_cache import corpus_digest, kept
 
