@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from foedus import Corpus, states
 from foedus.cascade import cascade
 from foedus.engine import assess_event, make_event
-from foedus.model import Event, Kind, Place, PlaceKind, Status, Strength
+from foedus.model import Condition, ConditionKind, Event, Kind, Place, PlaceKind, Status, Strength
 from foedus.sweep import sweep_date
 from tests.test_cascade import DAY, DEFENCE, OFFENCE, POOL, SILENT, scoped, treaty
 
@@ -27,6 +27,9 @@ KINDS = {
     "offence-only": (OFFENCE,),
     "asia, forces there": (scoped("asia", PlaceKind.FORCES),),
     "europe": (scoped("europe"),),
+    # bound only against named adversaries, who may be parties too (a Locarno-style guarantee)
+    "against China or Russia": (DEFENCE.model_copy(update={"conditions": (
+        Condition(kind=ConditionKind.SPECIFIC_ADVERSARY, states=("CHN", "RUS")),)}),),
 }
 
 systems = st.lists(

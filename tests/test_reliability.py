@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cascade import DAY, build, pacts, treaty, war
+from test_cascade_reference import build as build_system
+from test_cascade_reference import systems
 
 from foedus import Corpus, store
 from foedus.cascade import cascade_event, prepare
@@ -128,9 +130,9 @@ def overrides_for(corpus: Corpus, p: float) -> Overrides:
 
 
 @settings(max_examples=25, deadline=None)
-@given(pacts, war, st.booleans())
+@given(systems, war, st.booleans())
 def test_when_every_obligation_is_honoured_the_simulation_is_the_deterministic_cascade(spec, pair, conditional):
-    corpus = Corpus(build(spec))
+    corpus = build_system(spec)  # defence, offence, scope-limited and adversary-named pacts
     event = make_event(pair[0], [pair[1]], DAY)
     sc = prepare(event, corpus, conditional)
     c = cascade_event(event, corpus, conditional)

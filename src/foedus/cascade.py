@@ -253,17 +253,29 @@ def _helps(kind: Kind) -> Callable[[Treaty, Obligation], bool]:
 def _defence_links(
     sid: str, place: Place, sub: Corpus, adversaries: dict[tuple[str, str], frozenset[str]], on: date
 ) -> list[Link]:
-    """Defence links owed to ``sid`` attacked at ``place`` by an unnamed state and by the adversaries named."""
-    foes = tuple(sorted({s for t in sub for ob in t.obligations for s in adversaries.get((t.id, ob.id), ())} - {sid}))
+    """Defence links owed to ``sid`` attacked at ``place`` by an unnamed state and by the adversaries named.
+
+    An obligation owed against named adversaries is judged for an attack by those of them that are not
+    parties to its treaty: an attack by a party is a war among allies, in which its defence links bind
+    no one (see :class:`foedus.rounds.Propagator`), and as a hypothetical attacker it would make the
+    engine read every attack as one.
+    """
     helps = _helps(Kind.DEFENSE)
     links = []
     unnamed = _cut(sub, lambda t, ob: helps(t, ob) and (t.id, ob.id) not in adversaries)
     if len(unnamed):
         plain = assess_event(Event(attackers=(), target=sid, place=place, on=on), unnamed).findings
         links += _links(plain, Side.DEFENDER, adversaries)
-    named = _cut(sub, lambda t, ob: helps(t, ob) and (t.id, ob.id) in adversaries) if foes else ()
-    if len(named):
-        found = assess_event(Event(attackers=foes, target=sid, place=place, on=on), named).findings
+    named: dict[tuple[str, ...], set[tuple[str, str]]] = {}  # the attackers to judge -> the obligations
+    for t in sub:
+        parties = set(t.members_on(on)) | {sid}
+        for ob in t.obligations:
+            foes = tuple(sorted(adversaries.get((t.id, ob.id), frozenset()) - parties))
+            if foes and helps(t, ob):
+                named.setdefault(foes, set()).add((t.id, ob.id))
+    for foes, keys in sorted(named.items()):
+        cut = _cut(sub, lambda t, ob, keys=keys: (t.id, ob.id) in keys)
+        found = assess_event(Event(attackers=foes, target=sid, place=place, on=on), cut).findings
         links += _links(found, Side.DEFENDER, adversaries)
     return links
 

@@ -39,7 +39,8 @@ class Propagator:
         n = len(index)
         plain = [k for k in chosen.tolist() if not index.links[k].adversaries]
         # per side: links that bind only against named adversaries, sorted by obligor; their adversaries
-        # as column indices padded with ``n`` (a column that is always False)
+        # as column indices padded with ``n`` (a column that is always False); for the defender side, each
+        # link's treaty's parties (states × links): it binds no one where an aggressor is one of them
         self.special = {}
         for defender in (True, False):
             ks = sorted(
@@ -51,9 +52,12 @@ class Propagator:
             for j, k in enumerate(ks):
                 cols = sorted(index.pos[x] for x in index.links[k].adversaries)
                 foes[j, : len(cols)] = cols
+            mates = np.zeros((n, len(ks) if defender else 0), dtype=np.float32)
+            for j, k in enumerate(ks if defender else ()):
+                mates[[index.pos[s] for s in index.members.get(index.links[k].finding.treaty, ()) if s in index.pos], j] = 1
             obl = index.obligor[ks]
             starts = np.flatnonzero(np.r_[True, obl[1:] != obl[:-1]]) if len(ks) else np.zeros(0, dtype=np.int64)
-            self.special[defender] = (index.beneficiary[ks], foes, starts, obl[starts] if len(ks) else obl)
+            self.special[defender] = (index.beneficiary[ks], foes, starts, obl[starts] if len(ks) else obl, mates)
         self.matrix = {}
         self.live = {}
         for defender in (True, False):
@@ -89,8 +93,8 @@ class Propagator:
         out.matrix = {k: np.pad(m, ((0, 0), (0, extra))) for k, m in self.matrix.items()}
         out.parties = np.pad(self.parties, ((0, extra), (0, 0)))
         out.special = {
-            k: (b, np.where(f == m.shape[1], n, f), st, o)
-            for (k, (b, f, st, o)), m in zip(self.special.items(), self.matrix.values(), strict=True)
+            k: (b, np.where(f == m.shape[1], n, f), st, o, np.pad(mt, ((0, extra), (0, 0))))
+            for (k, (b, f, st, o, mt)), m in zip(self.special.items(), self.matrix.values(), strict=True)
         }
         return out
 
@@ -120,12 +124,14 @@ class Propagator:
     ) -> tuple[np.ndarray, np.ndarray]:
         """States newly bound to each side by the frontier (``fd``, ``fa``: the last round's entrants)."""
         cand_d, cand_a = self._spread(fd, True, a), self._spread(fa, False, a)
-        padded = None
+        n = a.shape[1]
         for defender, side, cand in ((True, d, cand_d), (False, a, cand_a)):
-            ben, foes, starts, obligors = self.special[defender]
+            ben, foes, starts, obligors, mates = self.special[defender]
             if ben.size:  # their adversary test reads the whole aggressor side, so they are read every round
-                padded = np.pad(a, ((0, 0), (0, 1))) if padded is None else padded
-                active = side[:, ben] & sources[:, ben] & padded[:, foes].any(axis=2)
+                named = a[:, np.minimum(foes, n - 1)] & (foes < n)  # a foe of n is padding: no state
+                active = side[:, ben] & sources[:, ben] & named.any(axis=2)
+                if defender:  # a war among allies: an aggressor is a party to the link's treaty
+                    active &= a.astype(np.float32) @ mates < 0.5
                 cand[:, obligors] |= np.logical_or.reduceat(active, starts, axis=1)
         return cand_d, cand_a
 
