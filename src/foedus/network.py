@@ -285,7 +285,8 @@ def _packed(parts: tuple[tuple[tuple[str, ...], tuple[tuple[str, str, int], ...]
                 ids.append(n)
                 points.append((scale * (cx - width / 2 + px * side * 0.46),
                                scale * (cy - height / 2 + py * side * 0.46)))
-    spread = _spread(np.array(points), min_gap(len(ids)) * 1.001)  # a margin for rounding to 4 places
+    # a margin for rounding to 4 places: each coordinate moves by 0.5e-4 at most, a pair's distance by 2·√2·0.5e-4
+    spread = _spread(np.array(points), min_gap(len(ids)) + 1.5e-4)
     return tuple((n, (round(float(px), 4), round(float(py), 4))) for n, (px, py) in zip(ids, spread, strict=True))
 
 
