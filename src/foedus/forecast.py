@@ -232,15 +232,21 @@ def _digest(cases: Sequence[Case], paths: Iterable[Path], corpus: Corpus) -> str
 
 
 def table(cases: Sequence[Case], corpus: Corpus, reference: Path, label: str, sources: Sequence[Path]) -> pl.DataFrame:
-    """The feature table of ``cases`` (cached in the data directory, keyed by the inputs' digests)."""
+    """The feature table of ``cases`` (cached in the data directory, keyed by the inputs' digests).
+
+    The cascade indices of the cases' dates are compiled in memory, not kept on disk (see
+    :func:`foedus.index_cache.read_only`): the table itself is what a second run reads.
+    """
     from .covariates import FILES
+    from .index_cache import read_only
 
     key = _digest(cases, [*sources, *(reference / f for f in FILES.values())], corpus)
     cache = data_dir() / "forecast" / f"{label}-{key}.parquet"
     if cache.exists():
         return pl.read_parquet(cache)
     cov = load_covariates(reference)
-    rows = [r for case in sorted(cases, key=lambda c: c.start) for r in case_rows(case, corpus, cov)]
+    with read_only():
+        rows = [r for case in sorted(cases, key=lambda c: c.start) for r in case_rows(case, corpus, cov)]
     df = pl.DataFrame(rows, infer_schema_length=None)
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
