@@ -125,7 +125,7 @@ def test_the_penalty_falls_back_to_the_grids_middle_when_no_fold_can_be_fitted()
 @given(st.floats(min_value=-1e6, max_value=1e6), st.integers(min_value=0, max_value=2**16))
 def test_a_scored_rate_stays_inside_the_training_range_so_no_probability_is_0_or_1(far, seed):
     x, joined, lm, cases = _synthetic(seed, signal=3.0, wars=8)
-    m = fc._fit_at(x, joined, lm, 0.1, {})
+    m = fc._fit_at(fc._Rows.of(x, joined, lm), 0.1, {})
     scored = np.vstack([x[:5], np.full((1, 3), far), -np.full((1, 3), far)])
     log_rate = m.log_rates_of(scored, np.full(scored.shape[0], lm[0]))
     assert ((log_rate >= m.eta_low - lm[0] - 1e-9) & (log_rate <= m.eta_high - lm[0] + 1e-9)).all()
