@@ -14,6 +14,7 @@ import io
 import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 KEEP = 64  # dates kept per data directory (a sweep over years writes one per year)
-_WRITE = [True]  # False inside :func:`read_only`
+_WRITE: ContextVar[bool] = ContextVar("index_cache_write", default=True)  # False inside :func:`read_only`
 _RULES = ("cascade.py", "sweep.py", "engine.py", "model.py", "places.py", "states.py", "strength.py", "data/places.yaml")
 
 
@@ -63,17 +64,17 @@ class _Unpickler(pickle.Unpickler):
 
 @contextmanager
 def read_only() -> Iterator[None]:
-    """Within it, :func:`kept` reads the disk copies there are but writes none.
+    """Within it (in this thread or task), :func:`kept` reads the disk copies there are but writes none.
 
     For a one-off pass over more dates than a kind keeps (the backtest's war table compiles one index
     per war): pickling an index costs about half as much as compiling it, and the copies
     would push out those of the dates ``cascade`` and ``sweep`` are used on.
     """
-    _WRITE.append(False)
+    token = _WRITE.set(False)
     try:
         yield
     finally:
-        _WRITE.pop()
+        _WRITE.reset(token)
 
 
 def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = None, keep: int = KEEP) -> T:
@@ -90,7 +91,7 @@ def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = N
         except Exception:  # written by an incompatible version, or a treaty the corpus lacks: build  # noqa: BLE001
             pass
     value = build()
-    if not _WRITE[-1]:
+    if not _WRITE.get():
         return value
     buffer = io.BytesIO()
     if corpus is None:
