@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 KEEP = 64  # dates kept per data directory (a sweep over years writes one per year)
-_WRITE: ContextVar[bool] = ContextVar("index_cache_write", default=True)  # False inside :func:`read_only`
 _RULES = ("cascade.py", "sweep.py", "engine.py", "model.py", "places.py", "states.py", "strength.py", "data/places.yaml")
 
 
@@ -60,6 +59,9 @@ class _Unpickler(pickle.Unpickler):
 
     def persistent_load(self, pid: str) -> object:
         return self._corpus.treaties[pid]
+
+
+_WRITE: ContextVar[bool] = ContextVar("index_cache_write", default=True)  # False inside :func:`read_only`
 
 
 @contextmanager
