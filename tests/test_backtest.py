@@ -125,9 +125,28 @@ def test_the_penalty_falls_back_to_the_grids_middle_when_no_fold_can_be_fitted()
 @given(st.floats(min_value=-1e6, max_value=1e6), st.integers(min_value=0, max_value=2**16))
 def test_a_scored_rate_stays_inside_the_training_range_so_no_probability_is_0_or_1(far, seed):
     x, joined, lm, cases = _synthetic(seed, signal=3.0, wars=8)
-    m = fc._fit_at(x, joined, lm, 0.1, {})
+    m = fc._fit_at(fc._Rows.of(x, joined, lm), 0.1, {})
     scored = np.vstack([x[:5], np.full((1, 3), far), -np.full((1, 3), far)])
     log_rate = m.log_rates_of(scored, np.full(scored.shape[0], lm[0]))
     assert ((log_rate >= m.eta_low - lm[0] - 1e-9) & (log_rate <= m.eta_high - lm[0] + 1e-9)).all()
     p = -np.expm1(-2 * np.exp(log_rate))  # both sides at the same rate
     assert ((p > 0) & (p < 1)).all()
+
+
+def test_a_scored_table_keeps_each_case_in_the_order_of_its_states_so_its_sums_repeat_bit_for_bit():
+    rng = np.random.default_rng(3)
+    rows = []
+    for case in (7, 2, 9):
+        for c in rng.permutation(300):
+            for side in ("A", "B"):
+                rows.append({"case": case, "name": "w", "start": None, "ccode": int(c), "state": str(c), "side": side,
+                             "joined": bool(rng.random() < 0.05), "cascade": 0.0, "cascade_conditional": 0.0,
+                             "cascade_round": 0, "direct_defence_ally": False})  # fmt: skip
+    df = pl.DataFrame(rows, schema_overrides={"start": pl.Date})
+    log_rate = rng.normal(-4, 1, df.height)
+    first = bt._pairs(df, log_rate, 0.01)
+    assert first[["case", "ccode"]].rows() == df.filter(pl.col("side") == "A")[["case", "ccode"]].rows()
+    for _ in range(5):
+        again = bt._pairs(df, log_rate, 0.01)
+        assert again.equals(first)
+        assert bt.scores(bt.war_sums(again)) == bt.scores(bt.war_sums(first))

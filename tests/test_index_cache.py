@@ -70,3 +70,16 @@ def test_a_damaged_copy_is_compiled_again(corpus, tmp_path):
     index_cache.cascade_index.cache_clear()
     assert _summary(index_cache.cascade_index(corpus, DAY)) == _summary(first)
     assert disk_cache.read(copy) is not None
+
+
+def test_read_only_compiles_without_writing_but_still_reads_a_kept_copy(corpus, tmp_path, monkeypatch):
+    with index_cache.read_only():
+        first = index_cache.cascade_index(corpus, DAY)
+    assert not list((tmp_path / "cache").glob("index-*.pickle"))
+    index_cache.cascade_index.cache_clear()
+    index_cache.cascade_index(corpus, DAY)  # outside: kept
+    assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 1
+    index_cache.cascade_index.cache_clear()
+    _refuse_to_compile(monkeypatch)
+    with index_cache.read_only():
+        assert _summary(index_cache.cascade_index(compiled([], load_corpus), DAY)) == _summary(first)

@@ -40,7 +40,8 @@ def _pairs(df: pl.DataFrame, log_rate: np.ndarray, base_rate: float) -> pl.DataF
         cascade_round=pl.col("cascade_round").max(),
         ally=pl.col("direct_defence_ally").any(),
     )
-    return forecast.by_state(df, log_rate).join(extra, on=["case", "ccode"]).with_columns(base_rate=pl.lit(base_rate))
+    wide = forecast.by_state(df, log_rate).join(extra, on=["case", "ccode"], maintain_order="left")
+    return wide.with_columns(base_rate=pl.lit(base_rate))
 
 
 def leave_one_war_out(df: pl.DataFrame, reference: Path, progress: Callable[[], None] | None = None) -> Scored:
@@ -97,7 +98,7 @@ def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
 def war_sums(pairs: pl.DataFrame, col: str = "p_any") -> WarSums:
     """The per-case sums of a scored table (probabilities in ``col``)."""
     out: dict[str, list] = {k: [] for k in WarSums.__dataclass_fields__}
-    for (case,), g in pairs.sort("case").group_by("case", maintain_order=True):
+    for (case,), g in pairs.sort("case", maintain_order=True).group_by("case", maintain_order=True):
         p, y, b = g[col].to_numpy(), g["joined"].to_numpy().astype(float), g["base_rate"].to_numpy()
         pos, neg = p[y == 1], p[y == 0]
         conc = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
@@ -174,7 +175,7 @@ def classification(pred_side: pl.Series, pairs: pl.DataFrame) -> dict[str, float
     recall = right / actual if actual else float("nan")
     precision = right / predicted if predicted else float("nan")
     f1 = 2 * recall * precision / (recall + precision) if predicted and right else 0.0
-    sizes = d.group_by("case").agg(
+    sizes = d.group_by("case", maintain_order=True).agg(
         e=pl.col("pred").is_not_null().sum().cast(pl.Float64), a=pl.col("joined").sum().cast(pl.Float64)
     )
     return {
@@ -223,7 +224,9 @@ def _row(scoring: str, model: str, pairs: pl.DataFrame, col: str, reps: int, see
     point = scores(s)
     ci = bootstrap(s, reps, seed)
     cls = classification(pred, pairs)
-    expected = pairs.group_by("case").agg(e=pl.col(col).sum(), a=pl.col("joined").sum().cast(pl.Float64))
+    expected = pairs.group_by("case", maintain_order=True).agg(
+        e=pl.col(col).sum(), a=pl.col("joined").sum().cast(pl.Float64)
+    )
     cls["size_error"] = float((expected["e"] - expected["a"]).abs().mean())
     return {"scoring": scoring, "model": model, **point, "ci": ci, **cls}
 

@@ -232,15 +232,21 @@ def _digest(cases: Sequence[Case], paths: Iterable[Path], corpus: Corpus) -> str
 
 
 def table(cases: Sequence[Case], corpus: Corpus, reference: Path, label: str, sources: Sequence[Path]) -> pl.DataFrame:
-    """The feature table of ``cases`` (cached in the data directory, keyed by the inputs' digests)."""
+    """The feature table of ``cases`` (cached in the data directory, keyed by the inputs' digests).
+
+    The cascade indices of the cases' dates are compiled in memory, not kept on disk (see
+    :func:`foedus.index_cache.read_only`): the table itself is what a second run reads.
+    """
     from .covariates import FILES
+    from .index_cache import read_only
 
     key = _digest(cases, [*sources, *(reference / f for f in FILES.values())], corpus)
     cache = data_dir() / "forecast" / f"{label}-{key}.parquet"
     if cache.exists():
         return pl.read_parquet(cache)
     cov = load_covariates(reference)
-    rows = [r for case in sorted(cases, key=lambda c: c.start) for r in case_rows(case, corpus, cov)]
+    with read_only():
+        rows = [r for case in sorted(cases, key=lambda c: c.start) for r in case_rows(case, corpus, cov)]
     df = pl.DataFrame(rows, infer_schema_length=None)
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
@@ -286,42 +292,70 @@ class Model:
 
     def log_rates_of(self, x: np.ndarray, log_members: np.ndarray) -> np.ndarray:
         """:meth:`log_rates` of a feature matrix (from :func:`design`) and the rows' log system sizes."""
-        eta = ((np.clip(x, self.low, self.high) - self.mean) / self.scale) @ self.coef + self.intercept
+        return self._log_rates_std(self.standardised(x), log_members)
+
+    def standardised(self, x: np.ndarray) -> np.ndarray:
+        """Rows of a feature matrix held inside the training range and standardised as in training."""
+        return _standardised(x, self.low, self.high, self.mean, self.scale)
+
+    def _log_rates_std(self, z: np.ndarray, log_members: np.ndarray) -> np.ndarray:
+        eta = z @ self.coef + self.intercept
         return np.clip(eta, self.eta_low, self.eta_high) - log_members
 
     def contributions(self, df: pl.DataFrame) -> np.ndarray:
         """Per row and feature, the feature's share of the log rate (coefficient × standardised value)."""
-        x = np.clip(design(df, self.rates), self.low, self.high)
-        return ((x - self.mean) / self.scale) * self.coef
+        return self.standardised(design(df, self.rates)) * self.coef
 
 
-def _fit_at(
-    x: np.ndarray,
-    joined: np.ndarray,
-    log_members: np.ndarray,
-    alpha: float,
-    rates: dict[str, float],
-    reg: PoissonRegressor | None = None,
-) -> Model:
-    """The Poisson regression of ``joined`` on ``x`` with exposure 1/members and L2 penalty ``alpha``.
+def _standardised(x: np.ndarray, low: np.ndarray, high: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return (np.clip(x, low, high) - mean) / scale
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Training rows as every fit on them uses them, whatever the penalty: standardised, with the Poisson
+    regression's target and weights (see :func:`_fit_at`)."""
+
+    joined: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    z: np.ndarray
+    target: np.ndarray  # joined × members
+    weight: np.ndarray  # 1 / members
+    weight_sum: float
+
+    @classmethod
+    def of(cls, x: np.ndarray, joined: np.ndarray, log_members: np.ndarray) -> _Rows:
+        """The rows ``x`` (features), ``joined`` (0/1) with their log system sizes."""
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale == 0] = 1.0
+        members = np.exp(log_members)
+        weight = 1.0 / members
+        return cls(joined, mean, scale, x.min(axis=0), x.max(axis=0), (x - mean) / scale, joined * members,
+                   weight, weight.sum())  # fmt: skip
+
+    def held(self, x: np.ndarray) -> np.ndarray:
+        """Other rows (scored ones) standardised as a model fitted on these standardises them."""
+        return _standardised(x, self.low, self.high, self.mean, self.scale)
+
+
+def _fit_at(rows: _Rows, alpha: float, rates: dict[str, float], reg: PoissonRegressor | None = None) -> Model:
+    """The Poisson regression of joining on the standardised ``rows`` with exposure 1/members and L2 penalty ``alpha``.
 
     Fitted as the rate joined·members with weight 1/members (the same likelihood), by Newton's method;
     ``reg``, a scikit-learn ``PoissonRegressor`` with ``warm_start``, starts from its last fit on the same rows.
     """
     from sklearn.linear_model import PoissonRegressor
 
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (x - mean) / scale
-    members = np.exp(log_members)
-    weight = 1.0 / members
     reg = reg or PoissonRegressor(solver="newton-cholesky", max_iter=1000)
-    reg.set_params(alpha=alpha / weight.sum())
-    reg.fit(z, joined * members, sample_weight=weight)
-    eta = z @ reg.coef_ + reg.intercept_
-    base = float(joined.sum() / (joined.size / 2))  # two rows (sides) per pair
+    reg.set_params(alpha=alpha / rows.weight_sum)
+    reg.fit(rows.z, rows.target, sample_weight=rows.weight)
+    eta = rows.z @ reg.coef_ + reg.intercept_
+    base = float(rows.joined.sum() / (rows.joined.size / 2))  # two rows (sides) per pair
     return Model(
-        mean, scale, x.min(axis=0), x.max(axis=0), reg.coef_, float(reg.intercept_),
+        rows.mean, rows.scale, rows.low, rows.high, reg.coef_, float(reg.intercept_),
         float(eta.min()), float(eta.max()), alpha, rates, base,
     )  # fmt: skip
 
@@ -334,7 +368,7 @@ def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cas
     The penalties are tried from the strongest down, each fold's fit starting from its previous one, and
     the path stops once the summed log-likelihood has fallen below its best at two successive penalties.
     With fewer wars than folds, each war is a fold; with one war, or no fold that can be fitted, the
-    grid's middle.
+    grid's middle. A fold's rows are standardised once, for every penalty.
     """
     from sklearn.linear_model import PoissonRegressor
 
@@ -345,14 +379,17 @@ def choose_alpha(x: np.ndarray, joined: np.ndarray, log_members: np.ndarray, cas
     folds = [(train, test) for train, test in folds if joined[train].any()]
     if not folds:
         return ALPHAS[len(ALPHAS) // 2]
+    prepared = []
+    for train, test in folds:
+        rows = _Rows.of(x[train], joined[train], log_members[train])
+        prepared.append((rows, rows.held(x[test]), joined[test], log_members[test]))
     paths = [PoissonRegressor(solver="newton-cholesky", max_iter=1000, warm_start=True) for _ in folds]
     best, best_loglik, worse = ALPHAS[-1], -np.inf, 0
     for alpha in reversed(ALPHAS):
         loglik = 0.0
-        for (train, test), path in zip(folds, paths, strict=True):
-            m = _fit_at(x[train], joined[train], log_members[train], alpha, {}, path)
-            log_rate = m.log_rates_of(x[test], log_members[test])
-            loglik += float(joined[test] @ log_rate - np.exp(log_rate).sum())
+        for (rows, z_test, joined_test, lm_test), path in zip(prepared, paths, strict=True):
+            log_rate = _fit_at(rows, alpha, {}, path)._log_rates_std(z_test, lm_test)
+            loglik += float(joined_test @ log_rate - np.exp(log_rate).sum())
         if loglik > best_loglik:
             best, best_loglik, worse = alpha, loglik, 0
         else:
@@ -382,7 +419,7 @@ def fit(df: pl.DataFrame, reference: Path, bf_wars: Iterable[int] | None = None)
     log_members = df["log_members"].to_numpy()
     with threadpool_limits(limits=1):  # BLAS threads only spin on a problem this small
         alpha = choose_alpha(x, joined, log_members, df["case"].to_numpy())
-        return _fit_at(x, joined, log_members, alpha, rates)
+        return _fit_at(_Rows.of(x, joined, log_members), alpha, rates)
 
 
 def by_state(df: pl.DataFrame, log_rate: np.ndarray) -> pl.DataFrame:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
@@ -59,10 +61,28 @@ class _Unpickler(pickle.Unpickler):
         return self._corpus.treaties[pid]
 
 
+_WRITE: ContextVar[bool] = ContextVar("index_cache_write", default=True)  # False inside :func:`read_only`
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """Within it (in this thread or task), :func:`kept` reads the disk copies there are but writes none.
+
+    For a one-off pass over more dates than a kind keeps (the backtest's war table compiles one index
+    per war): pickling an index costs about half as much as compiling it, and the copies
+    would push out those of the dates ``cascade`` and ``sweep`` are used on.
+    """
+    token = _WRITE.set(False)
+    try:
+        yield
+    finally:
+        _WRITE.reset(token)
+
+
 def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = None, keep: int = KEEP) -> T:
     """``build()``, read from the disk copy named by ``kind``, ``salt`` and the rules' source when there
     is one. With ``corpus``, its treaties are stored by id and taken from it on reading. The ``keep``
-    newest copies of a kind are kept."""
+    newest copies of a kind are kept (none written inside :func:`read_only`)."""
     path = disk_cache.cache_dir() / f"{kind}-{disk_cache.source_digest((PACKAGE / r for r in _RULES), salt)}.pickle"
     payload = disk_cache.read(path)
     if payload is not None:
@@ -73,6 +93,8 @@ def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = N
         except Exception:  # written by an incompatible version, or a treaty the corpus lacks: build  # noqa: BLE001
             pass
     value = build()
+    if not _WRITE.get():
+        return value
     buffer = io.BytesIO()
     if corpus is None:
         pickle.dump(value, buffer, protocol=pickle.HIGHEST_PROTOCOL)
