@@ -214,3 +214,16 @@ def test_the_legal_reading_is_checked_against_the_casus_foederis_coding_pair_by_
     assert not nato["met"] and nato["finding"] == "obligated" and not nato["agree"]
     without = bt.casus_foederis(df, Corpus([t for t in corpus if 3180 not in t.atop_ids]), atop)
     assert without["unmapped"]["alliance not in the store"] == 1 and without["mapped_pairs"] == cf["mapped_pairs"] - 1
+
+
+def test_the_feature_tables_name_changes_with_the_rules_that_make_it(tmp_path, monkeypatch):
+    """A changed rule module (or feature module) keys another feature table: no stale findings are read."""
+    from foedus import Corpus, index_cache
+
+    rule = tmp_path / "rule.py"
+    rule.write_text("binds = True\n")
+    monkeypatch.setattr(index_cache, "RULES", (*index_cache.RULES, str(rule)))  # an absolute path stays itself
+    before = fc._digest([], [], Corpus([]))
+    assert fc._digest([], [], Corpus([])) == before
+    rule.write_text("binds = False\n")
+    assert fc._digest([], [], Corpus([])) != before

@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 # L2 penalties tried, α/2 · |coef|² against the whole training likelihood: a grid fixed a priori
 ALPHAS = tuple(10.0 ** (k / 2) for k in range(-2, 7))  # 0.1 .. 1000
 CV_FOLDS = 5  # folds of training wars for choosing α
-VERSION = 5  # of the feature table; part of the cache key
 HELP = (Kind.DEFENSE, Kind.OFFENSE)
 SIDE = {"A": Side.AGGRESSOR, "B": Side.DEFENDER}
 
@@ -221,7 +220,12 @@ def case_rows(case: Case, corpus: Corpus, cov: Covariates, event: Event | None =
 
 
 def _digest(cases: Sequence[Case], paths: Iterable[Path], corpus: Corpus) -> str:
-    h = hashlib.sha256(f"v{VERSION}".encode())
+    from .disk_cache import PACKAGE, source_digest
+    from .index_cache import RULES
+
+    # the code that makes the features: the findings' and the cascade's rules, and the feature modules
+    code = source_digest(PACKAGE / f for f in (*RULES, "forecast.py", "covariates.py", "reliability.py", "wars.py"))
+    h = hashlib.sha256(code.encode())
     h.update(repr([(c.id, c.start) for c in cases]).encode())
     for p in paths:
         h.update(p.name.encode())

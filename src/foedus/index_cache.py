@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 KEEP = 64  # dates kept per data directory (a sweep over years writes one per year)
-_RULES = ("cascade.py", "rounds.py", "sweep.py", "engine.py", "model.py", "places.py", "states.py", "strength.py", "data/places.yaml")
+# the modules whose code decides the findings and the rounds: a change to one names other copies
+RULES = ("cascade.py", "rounds.py", "sweep.py", "engine.py", "coverage.py", "model.py", "choices.py", "dates.py",
+         "places.py", "states.py", "strength.py", "data/places.yaml")
 
 
 def corpus_digest(corpus: Corpus) -> str:
@@ -83,7 +85,7 @@ def kept(kind: str, salt: str, build: Callable[[], T], corpus: Corpus | None = N
     """``build()``, read from the disk copy named by ``kind``, ``salt`` and the rules' source when there
     is one. With ``corpus``, its treaties are stored by id and taken from it on reading. The ``keep``
     newest copies of a kind are kept (none written inside :func:`read_only`)."""
-    path = disk_cache.cache_dir() / f"{kind}-{disk_cache.source_digest((PACKAGE / r for r in _RULES), salt)}.pickle"
+    path = disk_cache.cache_dir() / f"{kind}-{disk_cache.source_digest((PACKAGE / r for r in RULES), salt)}.pickle"
     payload = disk_cache.read(path)
     if payload is not None:
         try:
