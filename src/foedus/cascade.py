@@ -30,20 +30,8 @@ import numpy as np
 from . import places, states
 from .corpus.loader import Corpus
 from .engine import assess_event, make_event
-from .model import (
-    Act,
-    ConditionKind,
-    Event,
-    Finding,
-    Kind,
-    Obligation,
-    Place,
-    PlaceKind,
-    ScopeClause,
-    Status,
-    Strength,
-    Treaty,
-)
+from .model import (Act, ConditionKind, Event, Finding, Kind, Obligation, Place, PlaceKind, ScopeClause, Status, Strength,
+                    Treaty)
 from .rounds import Propagator, Rounds, Side, advance
 from .store import active_corpus
 from .strength import strength
